@@ -1,0 +1,6 @@
+package jdit.backend;
+
+/** Reductions along one axis. */
+public enum ReduceOp {
+    SUM, MEAN, MAX, MIN
+}

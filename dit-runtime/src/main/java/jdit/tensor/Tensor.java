@@ -1,0 +1,462 @@
+package jdit.tensor;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * A dense n-dimensional array over a {@link MemorySegment}: dtype, shape, strides and offset in elements.
+ *
+ * <p>Views ({@link #reshape}, {@link #slice}, {@link #narrow}, {@link #select}, {@link #permute},
+ * {@link #transpose}, {@link #unsqueeze}) share memory and never copy; {@link #contiguous} and
+ * {@link #copyTo} are the explicit copies. Tensors hold no arithmetic: ops live in the backend's op groups.
+ * Elements are little-endian, as in safetensors and PyTorch files.
+ */
+public final class Tensor {
+    static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfDouble F64 = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private final DType dtype;
+    private final Shape shape;
+    private final long[] strides;
+    private final long offset;
+    private final MemorySegment segment;
+    private final Device device;
+
+    private Tensor(DType dtype, Shape shape, long[] strides, long offset, MemorySegment segment, Device device) {
+        this.dtype = dtype;
+        this.shape = shape;
+        this.strides = strides;
+        this.offset = offset;
+        this.segment = segment;
+        this.device = device;
+    }
+
+    /** A contiguous tensor over {@code segment} starting at byte 0; the segment must hold exactly or more than the elements. */
+    public static Tensor of(MemorySegment segment, DType dtype, Shape shape) {
+        long need = Math.multiplyExact(shape.numel(), (long) dtype.byteSize());
+        if (segment.byteSize() < need) {
+            throw new IllegalArgumentException("segment of " + segment.byteSize() + " bytes is too small for "
+                    + dtype + shape + " (" + need + " bytes)");
+        }
+        return new Tensor(dtype, shape, shape.contiguousStrides(), 0, segment, Device.CPU);
+    }
+
+    /** A zeroed contiguous tensor allocated in {@code arena}, 64-byte aligned. */
+    public static Tensor allocate(Arena arena, DType dtype, Shape shape) {
+        long bytes = Math.multiplyExact(shape.numel(), (long) dtype.byteSize());
+        return of(arena.allocate(Math.max(bytes, 1), 64), dtype, shape);
+    }
+
+    public static Tensor allocate(Arena arena, DType dtype, long... shape) {
+        return allocate(arena, dtype, Shape.of(shape));
+    }
+
+    /** An F32 tensor holding a copy of {@code data}. */
+    public static Tensor fromFloats(Arena arena, float[] data, long... shape) {
+        Tensor t = allocate(arena, DType.F32, checkCount(data.length, shape));
+        MemorySegment.copy(data, 0, t.segment, F32, 0, data.length);
+        return t;
+    }
+
+    /** A tensor of any floating dtype holding {@code data} rounded to it. */
+    public static Tensor fromDoubles(Arena arena, DType dtype, double[] data, long... shape) {
+        Tensor t = allocate(arena, dtype, checkCount(data.length, shape));
+        for (int i = 0; i < data.length; i++) {
+            t.setDoubleAt(i, data[i]);
+        }
+        return t;
+    }
+
+    public static Tensor fromLongs(Arena arena, DType dtype, long[] data, long... shape) {
+        Tensor t = allocate(arena, dtype, checkCount(data.length, shape));
+        for (int i = 0; i < data.length; i++) {
+            t.setLongAt(i, data[i]);
+        }
+        return t;
+    }
+
+    private static Shape checkCount(int count, long[] dims) {
+        Shape s = Shape.of(dims);
+        if (s.numel() != count) {
+            throw new IllegalArgumentException(count + " values do not fill shape " + s);
+        }
+        return s;
+    }
+
+    public DType dtype() {
+        return dtype;
+    }
+
+    public Shape shape() {
+        return shape;
+    }
+
+    public long dim(int i) {
+        return shape.dim(i);
+    }
+
+    public int rank() {
+        return shape.rank();
+    }
+
+    public long numel() {
+        return shape.numel();
+    }
+
+    /** Strides in elements. */
+    public long[] strides() {
+        return strides.clone();
+    }
+
+    public long stride(int i) {
+        return strides[shape.axis(i)];
+    }
+
+    /** Offset of element [0,...,0] from the start of {@link #segment()}, in elements. */
+    public long offset() {
+        return offset;
+    }
+
+    /** The whole segment this tensor (and every view of it) lives in. */
+    public MemorySegment segment() {
+        return segment;
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    public long byteSize() {
+        return numel() * dtype.byteSize();
+    }
+
+    /** The bytes of a contiguous tensor as one segment. */
+    public MemorySegment data() {
+        requireContiguous("data()");
+        return segment.asSlice(offset * dtype.byteSize(), byteSize());
+    }
+
+    /** True when the elements are laid out row-major without gaps (extent-1 dimensions may have any stride). */
+    public boolean isContiguous() {
+        long expect = 1;
+        for (int i = shape.rank() - 1; i >= 0; i--) {
+            long d = shape.dim(i);
+            if (d != 1 && strides[i] != expect) {
+                return false;
+            }
+            expect *= d;
+        }
+        return true;
+    }
+
+    private void requireContiguous(String what) {
+        if (!isContiguous()) {
+            throw new IllegalStateException(what + " needs a contiguous tensor; this view " + this
+                    + " has strides " + Arrays.toString(strides) + ": call contiguous() first");
+        }
+    }
+
+    // ---- views -------------------------------------------------------------------------------------------
+
+    /** The same elements with another shape; one extent may be -1. Requires a contiguous tensor. */
+    public Tensor reshape(long... dims) {
+        requireContiguous("reshape");
+        long[] d = dims.clone();
+        int infer = -1;
+        long known = 1;
+        for (int i = 0; i < d.length; i++) {
+            if (d[i] == -1) {
+                if (infer >= 0) {
+                    throw new IllegalArgumentException("reshape " + Arrays.toString(dims) + ": more than one -1");
+                }
+                infer = i;
+            } else {
+                known *= d[i];
+            }
+        }
+        if (infer >= 0) {
+            if (known == 0 || numel() % known != 0) {
+                throw new IllegalArgumentException("cannot reshape " + shape + " to " + Arrays.toString(dims));
+            }
+            d[infer] = numel() / known;
+        }
+        Shape s = Shape.of(d);
+        if (s.numel() != numel()) {
+            throw new IllegalArgumentException("cannot reshape " + shape + " (" + numel() + " elements) to " + s);
+        }
+        return new Tensor(dtype, s, s.contiguousStrides(), offset, segment, device);
+    }
+
+    /** Elements {@code start <= i < end} along {@code dim}. */
+    public Tensor slice(int dim, long start, long end) {
+        int a = shape.axis(dim);
+        long n = shape.dim(a);
+        if (start < 0 || end > n || start > end) {
+            throw new IndexOutOfBoundsException("slice [" + start + ", " + end + ") of dim " + a + " with extent " + n);
+        }
+        long[] d = shape.toArray();
+        d[a] = end - start;
+        return new Tensor(dtype, Shape.of(d), strides.clone(), offset + start * strides[a], segment, device);
+    }
+
+    /** {@code length} elements from {@code start} along {@code dim}. */
+    public Tensor narrow(int dim, long start, long length) {
+        return slice(dim, start, start + length);
+    }
+
+    /** Index {@code index} of {@code dim}, dropping that dimension. */
+    public Tensor select(int dim, long index) {
+        int a = shape.axis(dim);
+        if (index < 0 || index >= shape.dim(a)) {
+            throw new IndexOutOfBoundsException("index " + index + " of dim " + a + " with extent " + shape.dim(a));
+        }
+        long[] d = new long[rank() - 1];
+        long[] s = new long[rank() - 1];
+        for (int i = 0, j = 0; i < rank(); i++) {
+            if (i != a) {
+                d[j] = shape.dim(i);
+                s[j++] = strides[i];
+            }
+        }
+        return new Tensor(dtype, Shape.of(d), s, offset + index * strides[a], segment, device);
+    }
+
+    /** A new dimension of extent 1 at {@code dim}. */
+    public Tensor unsqueeze(int dim) {
+        int a = dim < 0 ? dim + rank() + 1 : dim;
+        if (a < 0 || a > rank()) {
+            throw new IllegalArgumentException("unsqueeze at " + dim + " for rank " + rank());
+        }
+        long[] d = new long[rank() + 1];
+        long[] s = new long[rank() + 1];
+        for (int i = 0, j = 0; i <= rank(); i++) {
+            if (i == a) {
+                d[i] = 1;
+                s[i] = a < rank() ? strides[a] * shape.dim(a) : 1;
+            } else {
+                d[i] = shape.dim(j);
+                s[i] = strides[j++];
+            }
+        }
+        return new Tensor(dtype, Shape.of(d), s, offset, segment, device);
+    }
+
+    /** Dimensions reordered: result dim i is this tensor's dim {@code order[i]}. */
+    public Tensor permute(int... order) {
+        if (order.length != rank()) {
+            throw new IllegalArgumentException("permute " + Arrays.toString(order) + " for rank " + rank());
+        }
+        boolean[] seen = new boolean[rank()];
+        long[] d = new long[rank()];
+        long[] s = new long[rank()];
+        for (int i = 0; i < order.length; i++) {
+            int a = shape.axis(order[i]);
+            if (seen[a]) {
+                throw new IllegalArgumentException("permute " + Arrays.toString(order) + " repeats dim " + a);
+            }
+            seen[a] = true;
+            d[i] = shape.dim(a);
+            s[i] = strides[a];
+        }
+        return new Tensor(dtype, Shape.of(d), s, offset, segment, device);
+    }
+
+    /** Dimensions {@code a} and {@code b} swapped. */
+    public Tensor transpose(int a, int b) {
+        int[] order = new int[rank()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        int x = shape.axis(a);
+        int y = shape.axis(b);
+        order[x] = y;
+        order[y] = x;
+        return permute(order);
+    }
+
+    /** The same bytes read as another dtype of equal size (F16 as I16 bits and the like). */
+    public Tensor viewAs(DType other) {
+        if (other.byteSize() != dtype.byteSize()) {
+            throw new IllegalArgumentException("cannot view " + dtype + " as " + other + ": element sizes differ");
+        }
+        return new Tensor(other, shape, strides.clone(), offset, segment, device);
+    }
+
+    // ---- copies ------------------------------------------------------------------------------------------
+
+    /** This tensor if it is contiguous, otherwise a contiguous copy allocated from {@code workspace}. */
+    public Tensor contiguous(Workspace workspace) {
+        if (isContiguous()) {
+            return this;
+        }
+        Tensor out = workspace.allocate(dtype, shape);
+        copyTo(out);
+        return out;
+    }
+
+    /** Copies every element into {@code dst} (same shape), converting dtype where they differ. */
+    public void copyTo(Tensor dst) {
+        TensorCopy.copy(this, dst);
+    }
+
+    /** A contiguous copy with elements converted to {@code target}, from {@code workspace}. */
+    public Tensor to(DType target, Workspace workspace) {
+        Tensor out = workspace.allocate(target, shape);
+        copyTo(out);
+        return out;
+    }
+
+    // ---- element access (tests, I/O, small tables; never hot loops) ---------------------------------------
+
+    /** Byte offset of the element at {@code index} in {@link #segment()}. */
+    public long byteOffset(long... index) {
+        if (index.length != rank()) {
+            throw new IllegalArgumentException("index of rank " + index.length + " for tensor of rank " + rank());
+        }
+        long e = offset;
+        for (int i = 0; i < index.length; i++) {
+            if (index[i] < 0 || index[i] >= shape.dim(i)) {
+                throw new IndexOutOfBoundsException("index " + Arrays.toString(index) + " outside " + shape);
+            }
+            e += index[i] * strides[i];
+        }
+        return e * dtype.byteSize();
+    }
+
+    public float getFloat(long... index) {
+        return (float) readDouble(byteOffset(index));
+    }
+
+    public double getDouble(long... index) {
+        return readDouble(byteOffset(index));
+    }
+
+    public long getLong(long... index) {
+        return readLong(byteOffset(index));
+    }
+
+    public void setFloat(float value, long... index) {
+        writeDouble(byteOffset(index), value);
+    }
+
+    public void setDouble(double value, long... index) {
+        writeDouble(byteOffset(index), value);
+    }
+
+    /** Reads element number {@code flat} in row-major order of this (possibly strided) view. */
+    public double getDoubleAt(long flat) {
+        return readDouble(flatByteOffset(flat));
+    }
+
+    public long getLongAt(long flat) {
+        return readLong(flatByteOffset(flat));
+    }
+
+    public void setDoubleAt(long flat, double value) {
+        writeDouble(flatByteOffset(flat), value);
+    }
+
+    public void setLongAt(long flat, long value) {
+        long b = flatByteOffset(flat);
+        switch (dtype) {
+            case I64 -> segment.set(I64, b, value);
+            case I32 -> segment.set(I32, b, (int) value);
+            case I8 -> segment.set(ValueLayout.JAVA_BYTE, b, (byte) value);
+            case U8, BOOL -> segment.set(ValueLayout.JAVA_BYTE, b, (byte) value);
+            default -> writeDouble(b, value);
+        }
+    }
+
+    private long flatByteOffset(long flat) {
+        long e = offset;
+        long rem = flat;
+        for (int i = rank() - 1; i >= 0; i--) {
+            long d = shape.dim(i);
+            e += (rem % d) * strides[i];
+            rem /= d;
+        }
+        return e * dtype.byteSize();
+    }
+
+    double readDouble(long b) {
+        return switch (dtype) {
+            case F32 -> segment.get(F32, b);
+            case F64 -> segment.get(F64, b);
+            case F16 -> Float.float16ToFloat(segment.get(I16, b));
+            case BF16 -> Float.intBitsToFloat(segment.get(I16, b) << 16);
+            case I8 -> segment.get(ValueLayout.JAVA_BYTE, b);
+            case U8, BOOL -> segment.get(ValueLayout.JAVA_BYTE, b) & 0xFF;
+            case I32 -> segment.get(I32, b);
+            case I64 -> segment.get(I64, b);
+        };
+    }
+
+    long readLong(long b) {
+        return switch (dtype) {
+            case I64 -> segment.get(I64, b);
+            case I32 -> segment.get(I32, b);
+            case I8 -> segment.get(ValueLayout.JAVA_BYTE, b);
+            case U8, BOOL -> segment.get(ValueLayout.JAVA_BYTE, b) & 0xFF;
+            default -> (long) readDouble(b);
+        };
+    }
+
+    void writeDouble(long b, double v) {
+        switch (dtype) {
+            case F32 -> segment.set(F32, b, (float) v);
+            case F64 -> segment.set(F64, b, v);
+            case F16 -> segment.set(I16, b, Float.floatToFloat16((float) v));
+            case BF16 -> segment.set(I16, b, HalfFloats.floatToBf16((float) v));
+            case I8 -> segment.set(ValueLayout.JAVA_BYTE, b, (byte) Math.round(v));
+            case U8 -> segment.set(ValueLayout.JAVA_BYTE, b, (byte) Math.round(v));
+            case BOOL -> segment.set(ValueLayout.JAVA_BYTE, b, (byte) (v != 0 ? 1 : 0));
+            case I32 -> segment.set(I32, b, (int) Math.round(v));
+            case I64 -> segment.set(I64, b, Math.round(v));
+        }
+    }
+
+    /** All elements in row-major order, converted to float. */
+    public float[] toFloatArray() {
+        int n = Math.toIntExact(numel());
+        float[] out = new float[n];
+        if (dtype == DType.F32 && isContiguous()) {
+            MemorySegment.copy(segment, F32, offset * 4, out, 0, n);
+            return out;
+        }
+        for (int i = 0; i < n; i++) {
+            out[i] = (float) getDoubleAt(i);
+        }
+        return out;
+    }
+
+    /** All elements in row-major order, converted to double. */
+    public double[] toDoubleArray() {
+        int n = Math.toIntExact(numel());
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = getDoubleAt(i);
+        }
+        return out;
+    }
+
+    /** All elements in row-major order as integers. */
+    public long[] toLongArray() {
+        int n = Math.toIntExact(numel());
+        long[] out = new long[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = getLongAt(i);
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return "Tensor" + shape + " " + dtype + (device.equals(Device.CPU) ? "" : " @" + device);
+    }
+}

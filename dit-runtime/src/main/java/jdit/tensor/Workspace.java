@@ -1,0 +1,117 @@
+package jdit.tensor;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The memory of one generation: big buffers are handed out from slabs that are reused, never freed, until
+ * {@link #close()}.
+ *
+ * <p>It exists because first touch of fresh memory costs about 1 s per GiB on these machines: a slab
+ * released by {@link #release} or by {@link #endStep} goes back to a free list keyed by size class and is
+ * handed out again. Reused memory is not cleared; use {@link #allocateZeroed} where zeros matter.
+ * Thread-safe; slabs are 64-byte aligned and live in a shared arena so worker threads may touch them.
+ */
+public final class Workspace implements AutoCloseable {
+    private final Arena arena = Arena.ofShared();
+    private final Map<Long, ArrayDeque<MemorySegment>> free = new HashMap<>();
+    private final Map<Long, MemorySegment> live = new HashMap<>();
+    private final List<MemorySegment> scratch = new ArrayList<>();
+    private long liveBytes;
+    private long peakBytes;
+    private long reservedBytes;
+    private boolean closed;
+
+    /** A tensor that lives until {@link #release} or {@link #close}. Contents are unspecified. */
+    public synchronized Tensor allocate(DType dtype, Shape shape) {
+        return Tensor.of(take(Math.multiplyExact(shape.numel(), (long) dtype.byteSize())), dtype, shape);
+    }
+
+    public Tensor allocate(DType dtype, long... shape) {
+        return allocate(dtype, Shape.of(shape));
+    }
+
+    /** Like {@link #allocate} but filled with zeros. */
+    public Tensor allocateZeroed(DType dtype, long... shape) {
+        Tensor t = allocate(dtype, Shape.of(shape));
+        t.segment().fill((byte) 0);
+        return t;
+    }
+
+    /** A tensor that goes back to the pool at the next {@link #endStep()}. */
+    public synchronized Tensor scratch(DType dtype, long... shape) {
+        Tensor t = allocate(dtype, Shape.of(shape));
+        scratch.add(t.segment());
+        return t;
+    }
+
+    /** Returns the slab behind {@code t} (and every view of it) to the pool. */
+    public synchronized void release(Tensor t) {
+        MemorySegment slab = live.remove(t.segment().address());
+        if (slab == null) {
+            throw new IllegalArgumentException(t + " was not allocated from this workspace or was released already");
+        }
+        liveBytes -= slab.byteSize();
+        free.computeIfAbsent(slab.byteSize(), k -> new ArrayDeque<>()).push(slab);
+    }
+
+    /** Releases every scratch tensor handed out since the last call. */
+    public synchronized void endStep() {
+        for (MemorySegment s : scratch) {
+            if (live.containsKey(s.address())) {
+                release(Tensor.of(s, DType.U8, Shape.of(0)));
+            }
+        }
+        scratch.clear();
+    }
+
+    /** Largest number of bytes handed out at once. */
+    public synchronized long peakBytes() {
+        return peakBytes;
+    }
+
+    /** Bytes of memory obtained from the system so far (live plus pooled). */
+    public synchronized long reservedBytes() {
+        return reservedBytes;
+    }
+
+    private MemorySegment take(long bytes) {
+        if (closed) {
+            throw new IllegalStateException("workspace is closed");
+        }
+        long size = sizeClass(bytes);
+        ArrayDeque<MemorySegment> q = free.get(size);
+        MemorySegment slab = q == null ? null : q.poll();
+        if (slab == null) {
+            slab = arena.allocate(size, 64);
+            reservedBytes += size;
+        }
+        live.put(slab.address(), slab);
+        liveBytes += size;
+        peakBytes = Math.max(peakBytes, liveBytes);
+        return slab.asSlice(0, bytes);
+    }
+
+    /** Rounds up to 1/8 of the next power of two (at most 12.5% waste), at least 256 bytes. */
+    static long sizeClass(long bytes) {
+        long b = Math.max(bytes, 256);
+        int shift = 63 - Long.numberOfLeadingZeros(b - 1) - 3;
+        long unit = 1L << Math.max(shift, 0);
+        return (b + unit - 1) / unit * unit;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            arena.close();
+            free.clear();
+            live.clear();
+        }
+    }
+}
