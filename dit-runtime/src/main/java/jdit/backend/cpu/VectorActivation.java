@@ -19,6 +19,7 @@ public final class VectorActivation {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final float SQRT_2_OVER_PI = 0.7978845608028654f;
     private static final float INV_SQRT2 = 0.7071067811865476f;
+    private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
 
     private VectorActivation() {
     }
@@ -92,12 +93,12 @@ public final class VectorActivation {
     }
 
     private static FloatVector sigmoid(FloatVector x) {
-        return x.neg().lanewise(VectorOperators.EXP).add(1f).lanewise(VectorOperators.INV);
+        return ONE.div(x.neg().lanewise(VectorOperators.EXP).add(1f));
     }
 
     /** erfc(z) for z >= 0 (Numerical Recipes' erfcc). */
     private static FloatVector erfcAbs(FloatVector z) {
-        FloatVector t = z.mul(0.5f).add(1f).lanewise(VectorOperators.INV);
+        FloatVector t = ONE.div(z.mul(0.5f).add(1f));
         FloatVector p = t.mul(0.17087277f).add(-0.82215223f);
         p = p.mul(t).add(1.48851587f);
         p = p.mul(t).add(-1.13520398f);
