@@ -20,7 +20,7 @@ import java.util.Map;
 public final class Workspace implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final Map<Long, ArrayDeque<MemorySegment>> free = new HashMap<>();
-    private final Map<Long, MemorySegment> live = new HashMap<>();
+    private final Map<Long, Handout> live = new HashMap<>();
     private final List<MemorySegment> scratch = new ArrayList<>();
     private long liveBytes;
     private long peakBytes;
@@ -52,19 +52,26 @@ public final class Workspace implements AutoCloseable {
 
     /** Returns the slab behind {@code t} (and every view of it) to the pool. */
     public synchronized void release(Tensor t) {
-        MemorySegment slab = live.remove(t.segment().address());
-        if (slab == null) {
+        Handout h = live.get(t.segment().address());
+        // Identity, not address: a stale tensor whose slab was handed out again must not free the new owner's memory.
+        if (h == null || h.handed() != t.segment()) {
             throw new IllegalArgumentException(t + " was not allocated from this workspace or was released already");
         }
-        liveBytes -= slab.byteSize();
-        free.computeIfAbsent(slab.byteSize(), k -> new ArrayDeque<>()).push(slab);
+        giveBack(h);
+    }
+
+    private void giveBack(Handout h) {
+        live.remove(h.slab().address());
+        liveBytes -= h.slab().byteSize();
+        free.computeIfAbsent(h.slab().byteSize(), k -> new ArrayDeque<>()).push(h.slab());
     }
 
     /** Releases every scratch tensor handed out since the last call. */
     public synchronized void endStep() {
         for (MemorySegment s : scratch) {
-            if (live.containsKey(s.address())) {
-                release(Tensor.of(s, DType.U8, Shape.of(0)));
+            Handout h = live.get(s.address());
+            if (h != null && h.handed() == s) {
+                giveBack(h);
             }
         }
         scratch.clear();
@@ -91,10 +98,11 @@ public final class Workspace implements AutoCloseable {
             slab = arena.allocate(size, 64);
             reservedBytes += size;
         }
-        live.put(slab.address(), slab);
+        MemorySegment handed = slab.asSlice(0, bytes);
+        live.put(slab.address(), new Handout(slab, handed));
         liveBytes += size;
         peakBytes = Math.max(peakBytes, liveBytes);
-        return slab.asSlice(0, bytes);
+        return handed;
     }
 
     /** Rounds up to 1/8 of the next power of two (at most 12.5% waste), at least 256 bytes. */
@@ -103,6 +111,9 @@ public final class Workspace implements AutoCloseable {
         int shift = 63 - Long.numberOfLeadingZeros(b - 1) - 3;
         long unit = 1L << Math.max(shift, 0);
         return (b + unit - 1) / unit * unit;
+    }
+
+    private record Handout(MemorySegment slab, MemorySegment handed) {
     }
 
     @Override
