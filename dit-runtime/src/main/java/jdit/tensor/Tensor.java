@@ -47,6 +47,33 @@ public final class Tensor {
         return new Tensor(dtype, shape, shape.contiguousStrides(), 0, segment, Device.CPU);
     }
 
+    /**
+     * A strided view over {@code segment}: element {@code idx} lives at byte {@code (offset + sum idx[i]*strides[i]) * size}.
+     * Every reachable element is checked to lie inside the segment (strides must be non-negative).
+     */
+    public static Tensor view(MemorySegment segment, DType dtype, Shape shape, long[] strides, long offset) {
+        if (strides.length != shape.rank()) {
+            throw new IllegalArgumentException("strides " + Arrays.toString(strides) + " for shape " + shape);
+        }
+        long last = offset;
+        for (int i = 0; i < strides.length; i++) {
+            if (strides[i] < 0 || offset < 0) {
+                throw new IllegalArgumentException("negative stride or offset: strides " + Arrays.toString(strides)
+                        + " offset " + offset);
+            }
+            if (shape.dim(i) == 0) {
+                last = -1;
+                break;
+            }
+            last = Math.addExact(last, Math.multiplyExact(shape.dim(i) - 1, strides[i]));
+        }
+        if (last >= 0 && Math.multiplyExact(last + 1, (long) dtype.byteSize()) > segment.byteSize()) {
+            throw new IllegalArgumentException("view " + dtype + shape + " strides " + Arrays.toString(strides)
+                    + " offset " + offset + " reaches past the " + segment.byteSize() + "-byte segment");
+        }
+        return new Tensor(dtype, shape, strides.clone(), offset, segment, Device.CPU);
+    }
+
     /** A zeroed contiguous tensor allocated in {@code arena}, 64-byte aligned. */
     public static Tensor allocate(Arena arena, DType dtype, Shape shape) {
         long bytes = Math.multiplyExact(shape.numel(), (long) dtype.byteSize());
