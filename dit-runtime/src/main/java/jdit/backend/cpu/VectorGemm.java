@@ -1,0 +1,150 @@
+package jdit.backend.cpu;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * SGEMM with the Vector API: {@code C[m,n] = alpha · A[m,k] · op(B)}. B is packed once into 32-column panels
+ * (zero-padded), and a 6x32 register tile (12 accumulators of 16 lanes) walks them in K blocks that stay in L2.
+ * The fallback when OpenBLAS is unavailable, and a reference point in the benchmark.
+ */
+public final class VectorGemm {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final int MR = 6;
+    private static final int NR = 32;
+    private static final int KC = 384;
+
+    private final Parallel parallel;
+
+    public VectorGemm(Parallel parallel) {
+        this.parallel = parallel;
+    }
+
+    /** Row-major, leading dimensions in elements; B is [k,n] (ldb) or, with {@code transB}, [n,k]; C is overwritten. */
+    public void multiply(boolean transB, int m, int n, int k, float alpha, MemorySegment a, int lda, MemorySegment b,
+                         int ldb, MemorySegment c, int ldc) {
+        int panels = (n + NR - 1) / NR;
+        try (Arena arena = Arena.ofShared()) {
+            // packed[p][kk][0..31] = alpha * op(B)[kk][p*32 + jj]; alpha is folded in here, once per element of B.
+            MemorySegment packed = arena.allocate((long) panels * k * NR * 4, 64);
+            parallel.forEach(panels, p -> pack(transB, p, n, k, alpha, b, ldb, packed));
+            int rowBlocks = (m + MR - 1) / MR;
+            int tasks = Math.min(rowBlocks, parallel.threads() * 8);
+            int perTask = (rowBlocks + tasks - 1) / tasks;
+            parallel.forEach(tasks, t -> {
+                int r0 = t * perTask * MR;
+                int r1 = Math.min(m, (t + 1) * perTask * MR);
+                for (int k0 = 0; k0 < k; k0 += KC) {
+                    int kc = Math.min(KC, k - k0);
+                    for (int p = 0; p < panels; p++) {
+                        int cols = Math.min(NR, n - p * NR);
+                        long panelBase = ((long) p * k + k0) * NR * 4;
+                        for (int i = r0; i < r1; i += MR) {
+                            int rows = Math.min(MR, r1 - i);
+                            if (rows == MR) {
+                                tile6(a, lda, i, k0, kc, packed, panelBase, c, ldc, p * NR, cols, k0 == 0);
+                            } else {
+                                for (int r = 0; r < rows; r++) {
+                                    tile1(a, lda, i + r, k0, kc, packed, panelBase, c, ldc, p * NR, cols, k0 == 0);
+                                }
+                            }
+                        }
+                    }
+                }
+            });
+        }
+    }
+
+    private static void pack(boolean transB, int p, int n, int k, float alpha, MemorySegment b, int ldb, MemorySegment packed) {
+        long base = (long) p * k * NR * 4;
+        for (int kk = 0; kk < k; kk++) {
+            for (int jj = 0; jj < NR; jj++) {
+                int j = p * NR + jj;
+                float v = 0f;
+                if (j < n) {
+                    long idx = transB ? (long) j * ldb + kk : (long) kk * ldb + j;
+                    v = alpha * b.getAtIndex(Layouts.F32, idx);
+                }
+                packed.set(Layouts.F32, base + ((long) kk * NR + jj) * 4, v);
+            }
+        }
+    }
+
+    private static void tile6(MemorySegment a, int lda, int i, int k0, int kc, MemorySegment packed, long pb,
+                              MemorySegment c, int ldc, int j0, int cols, boolean first) {
+        FloatVector c00 = load(c, ldc, i, j0, 0, cols, first), c01 = load(c, ldc, i, j0, 16, cols, first);
+        FloatVector c10 = load(c, ldc, i + 1, j0, 0, cols, first), c11 = load(c, ldc, i + 1, j0, 16, cols, first);
+        FloatVector c20 = load(c, ldc, i + 2, j0, 0, cols, first), c21 = load(c, ldc, i + 2, j0, 16, cols, first);
+        FloatVector c30 = load(c, ldc, i + 3, j0, 0, cols, first), c31 = load(c, ldc, i + 3, j0, 16, cols, first);
+        FloatVector c40 = load(c, ldc, i + 4, j0, 0, cols, first), c41 = load(c, ldc, i + 4, j0, 16, cols, first);
+        FloatVector c50 = load(c, ldc, i + 5, j0, 0, cols, first), c51 = load(c, ldc, i + 5, j0, 16, cols, first);
+        long a0 = ((long) i * lda + k0) * 4;
+        long st = (long) lda * 4;
+        for (int kk = 0; kk < kc; kk++) {
+            long off = pb + (long) kk * NR * 4;
+            FloatVector b0 = FloatVector.fromMemorySegment(S, packed, off, LE);
+            FloatVector b1 = FloatVector.fromMemorySegment(S, packed, off + 64, LE);
+            long ak = a0 + 4L * kk;
+            FloatVector x = FloatVector.broadcast(S, a.get(Layouts.F32, ak));
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a.get(Layouts.F32, ak + st));
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a.get(Layouts.F32, ak + 2 * st));
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a.get(Layouts.F32, ak + 3 * st));
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a.get(Layouts.F32, ak + 4 * st));
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a.get(Layouts.F32, ak + 5 * st));
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+        }
+        store(c00, c01, c, ldc, i, j0, cols);
+        store(c10, c11, c, ldc, i + 1, j0, cols);
+        store(c20, c21, c, ldc, i + 2, j0, cols);
+        store(c30, c31, c, ldc, i + 3, j0, cols);
+        store(c40, c41, c, ldc, i + 4, j0, cols);
+        store(c50, c51, c, ldc, i + 5, j0, cols);
+    }
+
+    private static void tile1(MemorySegment a, int lda, int i, int k0, int kc, MemorySegment packed, long pb,
+                              MemorySegment c, int ldc, int j0, int cols, boolean first) {
+        FloatVector c0 = load(c, ldc, i, j0, 0, cols, first);
+        FloatVector c1 = load(c, ldc, i, j0, 16, cols, first);
+        long a0 = ((long) i * lda + k0) * 4;
+        for (int kk = 0; kk < kc; kk++) {
+            long off = pb + (long) kk * NR * 4;
+            FloatVector x = FloatVector.broadcast(S, a.get(Layouts.F32, a0 + 4L * kk));
+            c0 = x.fma(FloatVector.fromMemorySegment(S, packed, off, LE), c0);
+            c1 = x.fma(FloatVector.fromMemorySegment(S, packed, off + 64, LE), c1);
+        }
+        store(c0, c1, c, ldc, i, j0, cols);
+    }
+
+    private static FloatVector load(MemorySegment c, int ldc, int row, int j0, int half, int cols, boolean zero) {
+        if (zero || cols <= half) {
+            return FloatVector.zero(S);
+        }
+        long off = ((long) row * ldc + j0 + half) * 4;
+        VectorMask<Float> m = S.indexInRange(0, cols - half);
+        return FloatVector.fromMemorySegment(S, c, off, LE, m);
+    }
+
+    private static void store(FloatVector v0, FloatVector v1, MemorySegment c, int ldc, int row, int j0, int cols) {
+        long off = ((long) row * ldc + j0) * 4;
+        v0.intoMemorySegment(c, off, LE, S.indexInRange(0, cols));
+        if (cols > 16) {
+            v1.intoMemorySegment(c, off + 64, LE, S.indexInRange(0, cols - 16));
+        }
+    }
+}
