@@ -7,8 +7,8 @@ import jdit.tensor.Tensor;
 /**
  * Wan2.1's 3-D rotary embedding: the D/2 rotation pairs of a head are split between frames
  * ({@code D - 4·(D/6)} dims), height and width ({@code 2·(D/6)} dims each), each axis with its own frequencies
- * {@code pos / theta^(2j/axisDim)} (Wan's {@code rope_params}). Angles are computed in float32 exactly as the
- * official code's table is built, so positions up to 1024 match it to rounding.
+ * {@code pos / theta^(2j/axisDim)} (Wan's {@code rope_params}). Angles are computed in double, as the official
+ * code builds its table in float64.
  */
 public record AxialRope(int headDim, double theta) {
     public AxialRope {
@@ -34,12 +34,9 @@ public record AxialRope(int headDim, double theta) {
         return j < f ? new int[] {0, j} : j < f + s ? new int[] {1, j - f} : new int[] {2, j - f - s};
     }
 
-    /** The angle of pair {@code jj} of {@code axis} at position {@code pos}, in float32 like torch's table. */
-    public float angle(int axis, long pos, int jj) {
-        int dim = axisDim(axis);
-        float exponent = (float) (2 * jj) / dim;
-        float inv = (float) (1.0 / (float) Math.pow(theta, exponent));
-        return (float) pos * inv;
+    /** The angle of pair {@code jj} of {@code axis} at position {@code pos}. */
+    public double angle(int axis, long pos, int jj) {
+        return pos / Math.pow(theta, (double) (2 * jj) / axisDim(axis));
     }
 
     /** cos and sin, each F32 [S, D/2], for tokens at the given (t, h, w) places, one row per token in that order. */
