@@ -194,29 +194,7 @@ public final class Tensor {
     /** The same elements with another shape; one extent may be -1. Requires a contiguous tensor. */
     public Tensor reshape(long... dims) {
         requireContiguous("reshape");
-        long[] d = dims.clone();
-        int infer = -1;
-        long known = 1;
-        for (int i = 0; i < d.length; i++) {
-            if (d[i] == -1) {
-                if (infer >= 0) {
-                    throw new IllegalArgumentException("reshape " + Arrays.toString(dims) + ": more than one -1");
-                }
-                infer = i;
-            } else {
-                known *= d[i];
-            }
-        }
-        if (infer >= 0) {
-            if (known == 0 || numel() % known != 0) {
-                throw new IllegalArgumentException("cannot reshape " + shape + " to " + Arrays.toString(dims));
-            }
-            d[infer] = numel() / known;
-        }
-        Shape s = Shape.of(d);
-        if (s.numel() != numel()) {
-            throw new IllegalArgumentException("cannot reshape " + shape + " (" + numel() + " elements) to " + s);
-        }
+        Shape s = ViewMath.reshaped(shape, dims);
         return new Tensor(dtype, s, s.contiguousStrides(), offset, segment, device);
     }
 
@@ -243,55 +221,20 @@ public final class Tensor {
         if (index < 0 || index >= shape.dim(a)) {
             throw new IndexOutOfBoundsException("index " + index + " of dim " + a + " with extent " + shape.dim(a));
         }
-        long[] d = new long[rank() - 1];
-        long[] s = new long[rank() - 1];
-        for (int i = 0, j = 0; i < rank(); i++) {
-            if (i != a) {
-                d[j] = shape.dim(i);
-                s[j++] = strides[i];
-            }
-        }
-        return new Tensor(dtype, Shape.of(d), s, offset + index * strides[a], segment, device);
+        long[][] ds = ViewMath.dropped(shape, strides, a);
+        return new Tensor(dtype, Shape.of(ds[0]), ds[1], offset + index * strides[a], segment, device);
     }
 
     /** A new dimension of extent 1 at {@code dim}. */
     public Tensor unsqueeze(int dim) {
-        int a = dim < 0 ? dim + rank() + 1 : dim;
-        if (a < 0 || a > rank()) {
-            throw new IllegalArgumentException("unsqueeze at " + dim + " for rank " + rank());
-        }
-        long[] d = new long[rank() + 1];
-        long[] s = new long[rank() + 1];
-        for (int i = 0, j = 0; i <= rank(); i++) {
-            if (i == a) {
-                d[i] = 1;
-                s[i] = a < rank() ? strides[a] * shape.dim(a) : 1;
-            } else {
-                d[i] = shape.dim(j);
-                s[i] = strides[j++];
-            }
-        }
-        return new Tensor(dtype, Shape.of(d), s, offset, segment, device);
+        long[][] ds = ViewMath.inserted(shape, strides, dim);
+        return new Tensor(dtype, Shape.of(ds[0]), ds[1], offset, segment, device);
     }
 
     /** Dimensions reordered: result dim i is this tensor's dim {@code order[i]}. */
     public Tensor permute(int... order) {
-        if (order.length != rank()) {
-            throw new IllegalArgumentException("permute " + Arrays.toString(order) + " for rank " + rank());
-        }
-        boolean[] seen = new boolean[rank()];
-        long[] d = new long[rank()];
-        long[] s = new long[rank()];
-        for (int i = 0; i < order.length; i++) {
-            int a = shape.axis(order[i]);
-            if (seen[a]) {
-                throw new IllegalArgumentException("permute " + Arrays.toString(order) + " repeats dim " + a);
-            }
-            seen[a] = true;
-            d[i] = shape.dim(a);
-            s[i] = strides[a];
-        }
-        return new Tensor(dtype, Shape.of(d), s, offset, segment, device);
+        long[][] ds = ViewMath.permuted(shape, strides, order);
+        return new Tensor(dtype, Shape.of(ds[0]), ds[1], offset, segment, device);
     }
 
     /** Dimensions {@code a} and {@code b} swapped. */
@@ -390,14 +333,7 @@ public final class Tensor {
     }
 
     public void setLongAt(long flat, long value) {
-        long b = flatByteOffset(flat);
-        switch (dtype) {
-            case I64 -> segment.set(I64, b, value);
-            case I32 -> segment.set(I32, b, (int) value);
-            case I8 -> segment.set(ValueLayout.JAVA_BYTE, b, (byte) value);
-            case U8, BOOL -> segment.set(ValueLayout.JAVA_BYTE, b, (byte) value);
-            default -> writeDouble(b, value);
-        }
+        ElementCodec.writeLong(dtype, segment, flatByteOffset(flat), value);
     }
 
     private long flatByteOffset(long flat) {
@@ -412,40 +348,15 @@ public final class Tensor {
     }
 
     double readDouble(long b) {
-        return switch (dtype) {
-            case F32 -> segment.get(F32, b);
-            case F64 -> segment.get(F64, b);
-            case F16 -> Float.float16ToFloat(segment.get(I16, b));
-            case BF16 -> Float.intBitsToFloat(segment.get(I16, b) << 16);
-            case I8 -> segment.get(ValueLayout.JAVA_BYTE, b);
-            case U8, BOOL -> segment.get(ValueLayout.JAVA_BYTE, b) & 0xFF;
-            case I32 -> segment.get(I32, b);
-            case I64 -> segment.get(I64, b);
-        };
+        return ElementCodec.read(dtype, segment, b);
     }
 
     long readLong(long b) {
-        return switch (dtype) {
-            case I64 -> segment.get(I64, b);
-            case I32 -> segment.get(I32, b);
-            case I8 -> segment.get(ValueLayout.JAVA_BYTE, b);
-            case U8, BOOL -> segment.get(ValueLayout.JAVA_BYTE, b) & 0xFF;
-            default -> (long) readDouble(b);
-        };
+        return ElementCodec.readLong(dtype, segment, b);
     }
 
     void writeDouble(long b, double v) {
-        switch (dtype) {
-            case F32 -> segment.set(F32, b, (float) v);
-            case F64 -> segment.set(F64, b, v);
-            case F16 -> segment.set(I16, b, Float.floatToFloat16((float) v));
-            case BF16 -> segment.set(I16, b, HalfFloats.floatToBf16((float) v));
-            case I8 -> segment.set(ValueLayout.JAVA_BYTE, b, (byte) Math.round(v));
-            case U8 -> segment.set(ValueLayout.JAVA_BYTE, b, (byte) Math.round(v));
-            case BOOL -> segment.set(ValueLayout.JAVA_BYTE, b, (byte) (v != 0 ? 1 : 0));
-            case I32 -> segment.set(I32, b, (int) Math.round(v));
-            case I64 -> segment.set(I64, b, Math.round(v));
-        }
+        ElementCodec.write(dtype, segment, b, v);
     }
 
     /** All elements in row-major order, converted to float. */

@@ -22,6 +22,7 @@ public final class OpenBlas {
     private static final int TRANS = 112;
 
     private final MethodHandle sgemm;
+    private final MethodHandle sbgemm;
     private final MethodHandle setThreads;
     private final String corename;
     private final String config;
@@ -32,6 +33,9 @@ public final class OpenBlas {
         sgemm = linker.downcallHandle(find(lib, "cblas_sgemm"), FunctionDescriptor.ofVoid(i, i, i, i, i, i,
                 ValueLayout.JAVA_FLOAT, ValueLayout.ADDRESS, i, ValueLayout.ADDRESS, i, ValueLayout.JAVA_FLOAT,
                 ValueLayout.ADDRESS, i), Linker.Option.critical(false));
+        sbgemm = lib.find("cblas_sbgemm").map(f -> linker.downcallHandle(f, FunctionDescriptor.ofVoid(i, i, i, i, i, i,
+                ValueLayout.JAVA_FLOAT, ValueLayout.ADDRESS, i, ValueLayout.ADDRESS, i, ValueLayout.JAVA_FLOAT,
+                ValueLayout.ADDRESS, i), Linker.Option.critical(false))).orElse(null);
         setThreads = linker.downcallHandle(find(lib, "openblas_set_num_threads"), FunctionDescriptor.ofVoid(i));
         corename = string(linker, lib, "openblas_get_corename");
         config = string(linker, lib, "openblas_get_config");
@@ -104,6 +108,24 @@ public final class OpenBlas {
             sgemm.invokeExact(ROW_MAJOR, NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         } catch (Throwable t) {
             throw new IllegalStateException("cblas_sgemm failed", t);
+        }
+    }
+
+    /** Whether this OpenBLAS build has {@code cblas_sbgemm} (BF16 inputs, F32 output). */
+    public boolean hasSbgemm() {
+        return sbgemm != null;
+    }
+
+    /** {@link #sgemm} with A and B in BF16 (raw 16-bit values), accumulating into F32 C. */
+    public void sbgemm(boolean transB, int m, int n, int k, float alpha, MemorySegment a, int lda, MemorySegment b, int ldb,
+                       float beta, MemorySegment c, int ldc) {
+        if (sbgemm == null) {
+            throw new UnsupportedOperationException("this OpenBLAS has no cblas_sbgemm");
+        }
+        try {
+            sbgemm.invokeExact(ROW_MAJOR, NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        } catch (Throwable t) {
+            throw new IllegalStateException("cblas_sbgemm failed", t);
         }
     }
 }

@@ -28,7 +28,7 @@ final class RowSoftmax {
         FloatVector vsum = FloatVector.zero(S);
         i = 0;
         for (; i < bound; i += S.length()) {
-            FloatVector e = FloatVector.fromMemorySegment(S, x, off + 4 * i, LE).mul(scale).sub(max).lanewise(VectorOperators.EXP);
+            FloatVector e = VectorExp.exp(FloatVector.fromMemorySegment(S, x, off + 4 * i, LE).mul(scale).sub(max));
             e.intoMemorySegment(o, off + 4 * i, LE);
             vsum = vsum.add(e);
         }
