@@ -92,30 +92,43 @@ public final class CpuNorms implements Norms {
         });
     }
 
+    /** Sum of a span, with four independent accumulators so the adds do not wait on each other. */
     private static double plainSum(MemorySegment s, long off, long n) {
-        FloatVector acc = FloatVector.zero(S);
-        long i = 0;
-        for (long bound = n - n % S.length(); i < bound; i += S.length()) {
-            acc = acc.add(FloatVector.fromMemorySegment(S, s, off + 4 * i, LE));
-        }
-        double t = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            t += s.get(Layouts.F32, off + 4 * i);
-        }
-        return t;
+        return sums(s, off, n, 0f, false);
     }
 
+    /** Sum of {@code (x - mean)^2} over a span. */
     private static double sumSquares(MemorySegment s, long off, long n, float mean) {
-        FloatVector acc = FloatVector.zero(S);
+        return sums(s, off, n, mean, true);
+    }
+
+    private static double sums(MemorySegment s, long off, long n, float mean, boolean squares) {
+        int l = S.length();
+        FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
         long i = 0;
-        for (long bound = n - n % S.length(); i < bound; i += S.length()) {
-            FloatVector d = FloatVector.fromMemorySegment(S, s, off + 4 * i, LE).sub(mean);
-            acc = d.fma(d, acc);
+        if (squares) {
+            for (long bound = n - n % (4L * l); i < bound; i += 4L * l) {
+                FloatVector d0 = FloatVector.fromMemorySegment(S, s, off + 4 * i, LE).sub(mean);
+                FloatVector d1 = FloatVector.fromMemorySegment(S, s, off + 4 * (i + l), LE).sub(mean);
+                FloatVector d2 = FloatVector.fromMemorySegment(S, s, off + 4 * (i + 2L * l), LE).sub(mean);
+                FloatVector d3 = FloatVector.fromMemorySegment(S, s, off + 4 * (i + 3L * l), LE).sub(mean);
+                a0 = d0.fma(d0, a0);
+                a1 = d1.fma(d1, a1);
+                a2 = d2.fma(d2, a2);
+                a3 = d3.fma(d3, a3);
+            }
+        } else {
+            for (long bound = n - n % (4L * l); i < bound; i += 4L * l) {
+                a0 = a0.add(FloatVector.fromMemorySegment(S, s, off + 4 * i, LE));
+                a1 = a1.add(FloatVector.fromMemorySegment(S, s, off + 4 * (i + l), LE));
+                a2 = a2.add(FloatVector.fromMemorySegment(S, s, off + 4 * (i + 2L * l), LE));
+                a3 = a3.add(FloatVector.fromMemorySegment(S, s, off + 4 * (i + 3L * l), LE));
+            }
         }
-        double t = acc.reduceLanes(VectorOperators.ADD);
+        double t = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) {
-            double d = s.get(Layouts.F32, off + 4 * i) - mean;
-            t += d * d;
+            double v = s.get(Layouts.F32, off + 4 * i);
+            t += squares ? (v - mean) * (v - mean) : v;
         }
         return t;
     }
