@@ -7,6 +7,7 @@ import jdit.backend.Broadcasting;
 import jdit.backend.Pointwise;
 import jdit.backend.RopeStyle;
 import jdit.backend.UnaryOp;
+import jdit.backend.ref.ReferenceMath;
 import jdit.backend.ref.ReferencePointwise;
 import jdit.tensor.DType;
 import jdit.tensor.Tensor;
@@ -96,14 +97,8 @@ public final class CpuPointwise implements Pointwise {
         for (; i < n; i++) {
             float x = a.get(Layouts.F32, ao + 4 * i);
             float y = b.get(Layouts.F32, bo + 4 * i);
-            o.set(Layouts.F32, oo + 4 * i, switch (op) {
-                case ADD -> x + y;
-                case SUB -> x - y;
-                case MUL -> x * y;
-                case DIV -> x / y;
-                case MAX -> Math.max(x, y);
-                case MIN -> Math.min(x, y);
-            });
+            // In double then rounded: the same float result for these ops, and one definition of each.
+            o.set(Layouts.F32, oo + 4 * i, (float) ReferenceMath.binary(op, x, y));
         }
     }
 
