@@ -12,14 +12,16 @@ public final class CpuBackend implements AutoCloseable {
     private final Parallel parallel;
     private final OpenBlas.Result blas;
     private final CpuGemm gemm;
+    private final CpuConv conv;
     private final Backend backend;
 
     private CpuBackend(int threads, boolean useOpenBlas) {
         this.parallel = new Parallel(threads);
         this.blas = useOpenBlas ? OpenBlas.load() : new OpenBlas.Result(null, "OpenBLAS disabled by request");
         this.gemm = new CpuGemm(parallel, blas.blas());
+        this.conv = new CpuConv(gemm, parallel);
         this.backend = new Backend(Device.CPU, new CpuMemory(), gemm, new CpuNorms(parallel), new CpuPointwise(parallel),
-                new CpuConv(gemm, parallel), new CpuReductions(parallel));
+                conv, new CpuReductions(parallel));
     }
 
     /** A CPU backend on {@code threads} threads, with OpenBLAS gemm if {@code useOpenBlas} and it loads. */
@@ -52,6 +54,8 @@ public final class CpuBackend implements AutoCloseable {
 
     @Override
     public void close() {
+        conv.close();
+        gemm.close();
         parallel.close();
     }
 }

@@ -1,6 +1,5 @@
 package jdit.backend.cpu;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import jdit.backend.Conv;
 import jdit.backend.Conv2dSpec;
@@ -14,9 +13,10 @@ import jdit.tensor.Tensor;
  * Convolutions as im2col plus one gemm per (batch, group): {@code out[og, P] = W[og, C/g·k] · col[C/g·k, P]}, with P
  * the output positions. 2-D is the 3-D case with one frame and no time padding, so there is one im2col.
  */
-public final class CpuConv implements Conv {
+public final class CpuConv implements Conv, AutoCloseable {
     private final Gemm gemm;
     private final Parallel parallel;
+    private final ScratchBuffer columns = new ScratchBuffer();
 
     public CpuConv(Gemm gemm, Parallel parallel) {
         this.gemm = gemm;
@@ -54,7 +54,7 @@ public final class CpuConv implements Conv {
         }
     }
 
-    private void run(Tensor x, Tensor w, Tensor bias, Geometry g, Tensor out, Tensor ox, Tensor ow, Tensor oo) {
+    private synchronized void run(Tensor x, Tensor w, Tensor bias, Geometry g, Tensor out, Tensor ox, Tensor ow, Tensor oo) {
         long n = x.dim(0), o = w.dim(0), to = out.dim(2), ho = out.dim(3), wo = out.dim(4);
         require(x.dtype() == DType.F32 && w.dtype() == DType.F32 && out.dtype() == DType.F32 && x.isContiguous()
                 && w.isContiguous() && out.isContiguous(), "conv needs contiguous F32 tensors", ox, ow, oo);
@@ -65,19 +65,17 @@ public final class CpuConv implements Conv {
                 "conv shapes do not agree (groups " + g.groups() + ")", ox, ow, oo);
         long p = to * ho * wo;
         long og = o / g.groups();
-        try (Arena arena = Arena.ofShared()) {
-            Tensor col = Tensor.allocate(arena, DType.F32, g.k(), p);
-            MemorySegment xs = x.data();
-            for (long b = 0; b < n; b++) {
-                for (int gi = 0; gi < g.groups(); gi++) {
-                    long base = (b * g.c() + gi * g.cg()) * g.t() * g.h() * g.w();
-                    im2col(xs, base, g, to, ho, wo, col.data());
-                    Tensor wg = w.narrow(0, gi * og, og).reshape(og, g.k()); // [og, C/g·kt·kh·kw]
-                    Tensor og2 = out.select(0, b).narrow(0, gi * og, og).reshape(og, p); // [og, To·Ho·Wo]
-                    gemm.matmul(wg, col, og2, Epilogue.NONE);
-                    if (bias != null) {
-                        addBias(og2, bias.narrow(0, gi * og, og));
-                    }
+        Tensor col = Tensor.of(columns.get(g.k() * p * 4), DType.F32, jdit.tensor.Shape.of(g.k(), p));
+        MemorySegment xs = x.data();
+        for (long b = 0; b < n; b++) {
+            for (int gi = 0; gi < g.groups(); gi++) {
+                long base = (b * g.c() + gi * g.cg()) * g.t() * g.h() * g.w();
+                im2col(xs, base, g, to, ho, wo, col.data());
+                Tensor wg = w.narrow(0, gi * og, og).reshape(og, g.k()); // [og, C/g·kt·kh·kw]
+                Tensor og2 = out.select(0, b).narrow(0, gi * og, og).reshape(og, p); // [og, To·Ho·Wo]
+                gemm.matmul(wg, col, og2, Epilogue.NONE);
+                if (bias != null) {
+                    addBias(og2, bias.narrow(0, gi * og, og));
                 }
             }
         }
@@ -124,5 +122,11 @@ public final class CpuConv implements Conv {
             throw new IllegalArgumentException(msg + ": x " + x.shape() + " " + x.dtype() + ", w " + w.shape() + ", out "
                     + out.shape());
         }
+    }
+
+    /** Releases the reused scratch memory. */
+    @Override
+    public void close() {
+        columns.close();
     }
 }

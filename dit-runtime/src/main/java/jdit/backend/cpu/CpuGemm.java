@@ -13,7 +13,7 @@ import jdit.tensor.Tensor;
  * output rows afterwards, where they are still in cache for small products and cost a few percent for large ones
  * (see docs/gemm.md).
  */
-public final class CpuGemm implements Gemm {
+public final class CpuGemm implements Gemm, AutoCloseable {
     /** Which product kernel runs. */
     public enum Kernel { OPENBLAS, VECTOR_API }
 
@@ -132,5 +132,11 @@ public final class CpuGemm implements Gemm {
         if (!ok) {
             throw new IllegalArgumentException(message);
         }
+    }
+
+    /** Releases the reused scratch memory. */
+    @Override
+    public void close() {
+        vector.close();
     }
 }

@@ -1,6 +1,5 @@
 package jdit.backend.cpu;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
@@ -12,7 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
  * (zero-padded), and a 6x32 register tile (12 accumulators of 16 lanes) walks them in K blocks that stay in L2.
  * The fallback when OpenBLAS is unavailable, and a reference point in the benchmark.
  */
-public final class VectorGemm {
+public final class VectorGemm implements AutoCloseable {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final int MR = 6;
@@ -20,44 +19,43 @@ public final class VectorGemm {
     private static final int KC = 384;
 
     private final Parallel parallel;
+    private final ScratchBuffer packBuffer = new ScratchBuffer();
 
     public VectorGemm(Parallel parallel) {
         this.parallel = parallel;
     }
 
     /** Row-major, leading dimensions in elements; B is [k,n] (ldb) or, with {@code transB}, [n,k]; C is overwritten. */
-    public void multiply(boolean transB, int m, int n, int k, float alpha, MemorySegment a, int lda, MemorySegment b,
+    public synchronized void multiply(boolean transB, int m, int n, int k, float alpha, MemorySegment a, int lda, MemorySegment b,
                          int ldb, MemorySegment c, int ldc) {
         int panels = (n + NR - 1) / NR;
-        try (Arena arena = Arena.ofShared()) {
-            // packed[p][kk][0..31] = alpha * op(B)[kk][p*32 + jj]; alpha is folded in here, once per element of B.
-            MemorySegment packed = arena.allocate((long) panels * k * NR * 4, 64);
-            parallel.forEach(panels, p -> pack(transB, p, n, k, alpha, b, ldb, packed));
-            int rowBlocks = (m + MR - 1) / MR;
-            int tasks = Math.min(rowBlocks, parallel.threads() * 8);
-            int perTask = (rowBlocks + tasks - 1) / tasks;
-            parallel.forEach(tasks, t -> {
-                int r0 = t * perTask * MR;
-                int r1 = Math.min(m, (t + 1) * perTask * MR);
-                for (int k0 = 0; k0 < k; k0 += KC) {
-                    int kc = Math.min(KC, k - k0);
-                    for (int p = 0; p < panels; p++) {
-                        int cols = Math.min(NR, n - p * NR);
-                        long panelBase = ((long) p * k + k0) * NR * 4;
-                        for (int i = r0; i < r1; i += MR) {
-                            int rows = Math.min(MR, r1 - i);
-                            if (rows == MR) {
-                                tile6(a, lda, i, k0, kc, packed, panelBase, c, ldc, p * NR, cols, k0 == 0);
-                            } else {
-                                for (int r = 0; r < rows; r++) {
-                                    tile1(a, lda, i + r, k0, kc, packed, panelBase, c, ldc, p * NR, cols, k0 == 0);
-                                }
+        // packed[p][kk][0..31] = alpha * op(B)[kk][p*32 + jj]; alpha is folded in here, once per element of B.
+        MemorySegment packed = packBuffer.get((long) panels * k * NR * 4);
+        parallel.forEach(panels, p -> pack(transB, p, n, k, alpha, b, ldb, packed));
+        int rowBlocks = (m + MR - 1) / MR;
+        int tasks = Math.min(rowBlocks, parallel.threads() * 8);
+        int perTask = (rowBlocks + tasks - 1) / tasks;
+        parallel.forEach(tasks, t -> {
+            int r0 = t * perTask * MR;
+            int r1 = Math.min(m, (t + 1) * perTask * MR);
+            for (int k0 = 0; k0 < k; k0 += KC) {
+                int kc = Math.min(KC, k - k0);
+                for (int p = 0; p < panels; p++) {
+                    int cols = Math.min(NR, n - p * NR);
+                    long panelBase = ((long) p * k + k0) * NR * 4;
+                    for (int i = r0; i < r1; i += MR) {
+                        int rows = Math.min(MR, r1 - i);
+                        if (rows == MR) {
+                            tile6(a, lda, i, k0, kc, packed, panelBase, c, ldc, p * NR, cols, k0 == 0);
+                        } else {
+                            for (int r = 0; r < rows; r++) {
+                                tile1(a, lda, i + r, k0, kc, packed, panelBase, c, ldc, p * NR, cols, k0 == 0);
                             }
                         }
                     }
                 }
-            });
-        }
+            }
+        });
     }
 
     private static void pack(boolean transB, int p, int n, int k, float alpha, MemorySegment b, int ldb, MemorySegment packed) {
@@ -150,5 +148,11 @@ public final class VectorGemm {
             }
             v1.intoMemorySegment(c, off + 64, LE, m1);
         }
+    }
+
+    /** Releases the reused scratch memory. */
+    @Override
+    public void close() {
+        packBuffer.close();
     }
 }
