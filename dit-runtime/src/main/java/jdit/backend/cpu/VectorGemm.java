@@ -8,13 +8,13 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * SGEMM with the Vector API: {@code C[m,n] = alpha · A[m,k] · op(B)}. B is packed once into 32-column panels
- * (zero-padded), and a 6x32 register tile (12 accumulators of 16 lanes) walks them in K blocks that stay in L2.
+ * (zero-padded), and a 4x32 register tile (8 accumulators of 16 lanes) walks them in K blocks that stay in L2.
  * The fallback when OpenBLAS is unavailable, and a reference point in the benchmark.
  */
 public final class VectorGemm implements AutoCloseable {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
-    private static final int MR = 6;
+    private static final int MR = 4;
     private static final int NR = 32;
     private static final int KC = 384;
 
@@ -46,7 +46,7 @@ public final class VectorGemm implements AutoCloseable {
                     for (int i = r0; i < r1; i += MR) {
                         int rows = Math.min(MR, r1 - i);
                         if (rows == MR) {
-                            tile6(a, lda, i, k0, kc, packed, panelBase, c, ldc, p * NR, cols, k0 == 0);
+                            tile4(a, lda, i, k0, kc, packed, panelBase, c, ldc, p * NR, cols, k0 == 0);
                         } else {
                             for (int r = 0; r < rows; r++) {
                                 tile1(a, lda, i + r, k0, kc, packed, panelBase, c, ldc, p * NR, cols, k0 == 0);
@@ -73,14 +73,12 @@ public final class VectorGemm implements AutoCloseable {
         }
     }
 
-    private static void tile6(MemorySegment a, int lda, int i, int k0, int kc, MemorySegment packed, long pb,
+    private static void tile4(MemorySegment a, int lda, int i, int k0, int kc, MemorySegment packed, long pb,
                               MemorySegment c, int ldc, int j0, int cols, boolean first) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
-        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
         long a0 = ((long) i * lda + k0) * 4;
         long st = (long) lda * 4;
         for (int kk = 0; kk < kc; kk++) {
@@ -100,19 +98,11 @@ public final class VectorGemm implements AutoCloseable {
             x = FloatVector.broadcast(S, a.get(Layouts.F32, ak + 3 * st));
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, a.get(Layouts.F32, ak + 4 * st));
-            c40 = x.fma(b0, c40);
-            c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, a.get(Layouts.F32, ak + 5 * st));
-            c50 = x.fma(b0, c50);
-            c51 = x.fma(b1, c51);
         }
         store(c00, c01, c, ldc, i, j0, cols, first);
         store(c10, c11, c, ldc, i + 1, j0, cols, first);
         store(c20, c21, c, ldc, i + 2, j0, cols, first);
         store(c30, c31, c, ldc, i + 3, j0, cols, first);
-        store(c40, c41, c, ldc, i + 4, j0, cols, first);
-        store(c50, c51, c, ldc, i + 5, j0, cols, first);
     }
 
     private static void tile1(MemorySegment a, int lda, int i, int k0, int kc, MemorySegment packed, long pb,
@@ -131,7 +121,7 @@ public final class VectorGemm implements AutoCloseable {
 
     /**
      * Writes (first K block) or adds a row of the tile into C. Called after the inner loop so that C2 inlines the
-     * loop's vector intrinsics first: with the loads before it, tile6 hit the inlining budget and the loop's loads
+     * loop's vector intrinsics first: with the loads before it, tile4 hit the inlining budget and the loop's loads
      * were left as calls (boxed vectors, about 20x slower).
      */
     private static void store(FloatVector v0, FloatVector v1, MemorySegment c, int ldc, int row, int j0, int cols, boolean first) {
