@@ -1,0 +1,29 @@
+package jdit.sampling;
+
+import jdit.backend.Pointwise;
+import jdit.tensor.Tensor;
+
+/**
+ * One denoising solver for one generation, following diffusers' {@code set_timesteps} / {@code scale_model_input} /
+ * {@code step} semantics; steps are addressed by index, never by timestep value. Multistep solvers keep history, so
+ * a sampler is created per generation by its {@link SamplerProvider}.
+ */
+public interface Sampler {
+    /** The timesteps the model is called at, one per step, fixed at creation. */
+    double[] timesteps();
+
+    /** The noise levels, {@code steps + 1} long (the last usually 0), or empty for samplers without sigmas. */
+    double[] sigmas();
+
+    /** The scale of the initial noise (diffusers' {@code init_noise_sigma}). */
+    double initNoiseSigma();
+
+    /** The factor the sample is multiplied by before the model sees it at step {@code step} (1 for most). */
+    double inputScale(int step);
+
+    /**
+     * Advances {@code sample} in place from step {@code step} to the next, given the model's output there (epsilon
+     * or flow velocity, as the sampler was configured); draws from {@code noise} when the solver is stochastic.
+     */
+    void step(Tensor modelOutput, int step, Tensor sample, NoiseSource noise, Pointwise ops);
+}

@@ -1,0 +1,66 @@
+package jdit.samplers;
+
+import jdit.sampling.SamplerConfig;
+
+/**
+ * The DDPM training schedule: linear betas and {@code abar[t] = prod(1 - beta)} (diffusers builds the betas with
+ * {@code torch.linspace} in float32 and multiplies in float32; doubles here agree to about 1e-7 relative).
+ */
+record AlphaSchedule(double[] alphasCumprod) {
+    static AlphaSchedule linear(SamplerConfig c) {
+        int n = c.trainSteps();
+        double[] abar = new double[n];
+        double acc = 1;
+        for (int i = 0; i < n; i++) {
+            double beta = c.betaStart() + (c.betaEnd() - c.betaStart()) * i / (n - 1);
+            acc *= 1 - beta;
+            abar[i] = acc;
+        }
+        return new AlphaSchedule(abar);
+    }
+
+    double abar(int t) {
+        return alphasCumprod[t];
+    }
+
+    /** {@code sqrt((1 - abar) / abar)} at every training step: the k-diffusion sigmas. */
+    double[] sigmas() {
+        double[] s = new double[alphasCumprod.length];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = Math.sqrt((1 - alphasCumprod[i]) / alphasCumprod[i]);
+        }
+        return s;
+    }
+
+    /** diffusers' "leading" spacing: {@code arange(steps) * (train / steps)}, reversed. */
+    static double[] leading(int train, int steps) {
+        int ratio = train / steps;
+        double[] t = new double[steps];
+        for (int i = 0; i < steps; i++) {
+            t[i] = (double) (steps - 1 - i) * ratio;
+        }
+        return t;
+    }
+
+    /** {@code linspace(a, b, n)} as numpy computes it. */
+    static double[] linspace(double a, double b, int n) {
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = n == 1 ? a : a + (b - a) * i / (n - 1);
+        }
+        return out;
+    }
+
+    /** Linear interpolation of {@code values} (given at 0, 1, ...) at fractional {@code x}, as {@code np.interp}. */
+    static double interp(double[] values, double x) {
+        if (x <= 0) {
+            return values[0];
+        }
+        if (x >= values.length - 1) {
+            return values[values.length - 1];
+        }
+        int i = (int) Math.floor(x);
+        double f = x - i;
+        return values[i] * (1 - f) + values[i + 1] * f;
+    }
+}

@@ -1,0 +1,76 @@
+package jdit.samplers;
+
+import jdit.sampling.Sampler;
+import jdit.sampling.SamplerConfig;
+import jdit.sampling.SamplerProvider;
+
+/** The ServiceLoader entries, one small class per user-facing name. */
+public final class Providers {
+    private Providers() {
+    }
+
+    /** {@code ddpm}: DDPM with fixed_small variance. */
+    public static final class Ddpm implements SamplerProvider {
+        @Override
+        public String name() {
+            return "ddpm";
+        }
+
+        @Override
+        public Sampler create(SamplerConfig c) {
+            return new DdpmSampler(c);
+        }
+    }
+
+    /** {@code ddim}: DDIM with the config's eta (0 = deterministic). */
+    public static final class Ddim implements SamplerProvider {
+        @Override
+        public String name() {
+            return "ddim";
+        }
+
+        @Override
+        public Sampler create(SamplerConfig c) {
+            return new DdimSampler(c);
+        }
+    }
+
+    /** {@code euler}: Euler on k-diffusion sigmas. */
+    public static final class Euler implements SamplerProvider {
+        @Override
+        public String name() {
+            return "euler";
+        }
+
+        @Override
+        public Sampler create(SamplerConfig c) {
+            return new EulerSampler(c, false);
+        }
+    }
+
+    /** {@code euler-a}: Euler ancestral. */
+    public static final class EulerAncestral implements SamplerProvider {
+        @Override
+        public String name() {
+            return "euler-a";
+        }
+
+        @Override
+        public Sampler create(SamplerConfig c) {
+            return new EulerSampler(c, true);
+        }
+    }
+
+    /** {@code flow-euler}: flow-matching Euler with the config's shift. */
+    public static final class FlowEuler implements SamplerProvider {
+        @Override
+        public String name() {
+            return "flow-euler";
+        }
+
+        @Override
+        public Sampler create(SamplerConfig c) {
+            return new FlowEulerSampler(c);
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package jdit.samplers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import jdit.backend.Backends;
+import jdit.backend.Pointwise;
+import jdit.io.safetensors.SafetensorsReader;
+import jdit.sampling.NoiseSource;
+import jdit.sampling.Sampler;
+import jdit.sampling.SamplerConfig;
+import jdit.sampling.Samplers;
+import jdit.tensor.DType;
+import jdit.tensor.Tensor;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Replays every sampler trajectory of the golden {@code sched/} fixtures: builds the sampler from the fixture's
+ * diffusers class and config, runs the README's closed-form stand-in model, replays the recorded noise, and compares
+ * timesteps, sigmas and every step of {@code xs} (relative error at most 1e-4 of max |ref|).
+ */
+class SamplerFixturesTest {
+    /** diffusers class -> jdit sampler name, for the samplers implemented so far. */
+    private static final Map<String, String> IMPLEMENTED = Map.of(
+            "DDPMScheduler", "ddpm", "DDIMScheduler", "ddim", "EulerDiscreteScheduler", "euler",
+            "EulerAncestralDiscreteScheduler", "euler-a", "FlowMatchEulerDiscreteScheduler", "flow-euler");
+    /** Classes the fixtures hold whose samplers are still to be written (issue 3 in progress): skipped, visibly. */
+    private static final Set<String> PENDING = Set.of("DPMSolverMultistepScheduler", "UniPCMultistepScheduler",
+            "FlowUniPCMultistepScheduler", "FlowDPMSolverMultistepScheduler");
+
+    private static Path root() {
+        return Path.of(System.getProperty("jdit.golden", "../testdata/golden")).resolve("sched");
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyTrajectoryReplays() throws IOException {
+        return Files.list(root()).filter(p -> p.toString().endsWith(".safetensors")).sorted()
+                .map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> replay(f)));
+    }
+
+    private static void replay(Path file) {
+        try (SafetensorsReader r = SafetensorsReader.open(file); Arena arena = Arena.ofShared()) {
+            String cls = r.metadata().get("class");
+            if (PENDING.contains(cls)) {
+                Assumptions.abort(cls + " is not implemented yet (issue 3 in progress)");
+            }
+            if (!IMPLEMENTED.containsKey(cls)) {
+                fail("fixture " + file + " has a scheduler class no test knows: " + cls);
+            }
+            JsonObject cfg = JsonParser.parseString(r.metadata().get("config")).getAsJsonObject();
+            int steps = Integer.parseInt(r.metadata().get("steps"));
+            boolean flow = r.metadata().get("model").startsWith("flow");
+            SamplerConfig c = new SamplerConfig(cfg.get("num_train_timesteps").getAsInt(),
+                    cfg.has("beta_start") ? cfg.get("beta_start").getAsDouble() : 1e-4,
+                    cfg.has("beta_end") ? cfg.get("beta_end").getAsDouble() : 0.02, steps,
+                    cfg.has("shift") ? cfg.get("shift").getAsDouble() : 1.0,
+                    // the eta fixture is the one DDIM file that records noise: it was run with eta = 1
+                    cls.equals("DDIMScheduler") && r.entry("noise").isPresent() ? 1.0 : 0.0, false);
+            Sampler s = Samplers.byName(IMPLEMENTED.get(cls)).create(c);
+
+            double[] wantT = r.tensor("timesteps").toDoubleArray();
+            double[] gotT = s.timesteps();
+            assertEquals(wantT.length, gotT.length, "timestep count");
+            for (int i = 0; i < wantT.length; i++) {
+                assertEquals(wantT[i], gotT[i], 1e-4 * Math.max(1, Math.abs(wantT[i])), "timestep " + i);
+            }
+            if (r.entry("sigmas").isPresent()) {
+                double[] wantS = r.tensor("sigmas").toDoubleArray();
+                double[] gotS = s.sigmas();
+                for (int i = 0; i < wantS.length; i++) {
+                    assertEquals(wantS[i], gotS[i], 1e-4 * Math.max(1e-3, Math.abs(wantS[i])), "sigma " + i);
+                }
+            }
+            assertEquals(Double.parseDouble(r.metadata().get("init_noise_sigma")), s.initNoiseSigma(), 1e-4 * s.initNoiseSigma());
+
+            Tensor xs = r.tensor("xs"); // [steps+1, 1, 4, 6, 6]
+            Tensor x = Tensor.allocate(arena, DType.F32, xs.shape().toArray()[1], 4, 6, 6);
+            Tensor x0 = r.tensor("x0_noise");
+            for (long i = 0; i < x.numel(); i++) {
+                x.setDoubleAt(i, x0.getDoubleAt(i) * s.initNoiseSigma());
+            }
+            NoiseSource noise = replayed(r);
+            Pointwise ops = Backends.reference().pointwise();
+            Tensor out = Tensor.allocate(arena, DType.F32, x.shape());
+            for (int i = 0; i < steps; i++) {
+                standIn(x, s.inputScale(i), gotT[i], flow, out);
+                s.step(out, i, x, noise, ops);
+                Tensor want = xs.select(0, i + 1);
+                double scale = 0;
+                for (long j = 0; j < want.numel(); j++) {
+                    scale = Math.max(scale, Math.abs(want.getDoubleAt(j)));
+                }
+                for (long j = 0; j < want.numel(); j++) {
+                    double d = Math.abs(want.getDoubleAt(j) - x.getDoubleAt(j));
+                    assertTrue(d <= 1e-4 * Math.max(scale, 1e-6), file.getFileName() + " step " + i + " element " + j
+                            + ": got " + x.getDoubleAt(j) + ", want " + want.getDoubleAt(j));
+                }
+            }
+        }
+    }
+
+    /** The README's stand-in models, evaluated on the scaled input. */
+    private static void standIn(Tensor x, double inputScale, double t, boolean flow, Tensor out) {
+        double ab = flow ? 0 : abarAt(t);
+        for (long i = 0; i < x.numel(); i++) {
+            double v = x.getDoubleAt(i) * inputScale;
+            double o;
+            if (flow) {
+                double s = t / 1000;
+                o = (s * v - (1 - s) * 0.25 * v) / ((1 - s) * (1 - s) * 0.25 + s * s) + 0.05 * Math.tanh(v);
+            } else {
+                o = Math.sqrt(1 - ab) * v / (0.25 * ab + 1 - ab) + 0.05 * Math.tanh(v);
+            }
+            out.setDoubleAt(i, o);
+        }
+    }
+
+    /** alphas_cumprod of linear betas 1e-4..0.02 over 1000 steps, linearly interpolated at fractional t. */
+    private static double abarAt(double t) {
+        double[] abar = new double[1000];
+        double acc = 1;
+        for (int i = 0; i < 1000; i++) {
+            acc *= 1 - (1e-4 + (0.02 - 1e-4) * i / 999);
+            abar[i] = acc;
+        }
+        int lo = (int) Math.floor(t);
+        int hi = Math.min(lo + 1, 999);
+        double f = t - lo;
+        return abar[lo] * (1 - f) + abar[hi] * f;
+    }
+
+    /** Hands out the fixture's recorded draws in order. */
+    private static NoiseSource replayed(SafetensorsReader r) {
+        if (r.entry("noise").isEmpty()) {
+            return out -> fail("this sampler drew noise but the fixture recorded none");
+        }
+        Tensor noise = r.tensor("noise");
+        int[] next = {0};
+        return out -> {
+            Tensor d = noise.select(0, next[0]++);
+            for (long i = 0; i < out.numel(); i++) {
+                out.setDoubleAt(i, d.getDoubleAt(i));
+            }
+        };
+    }
+}

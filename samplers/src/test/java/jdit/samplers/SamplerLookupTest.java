@@ -1,0 +1,38 @@
+package jdit.samplers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import jdit.sampling.SamplerConfig;
+import jdit.sampling.SamplerProvider;
+import jdit.sampling.Samplers;
+import org.junit.jupiter.api.Test;
+
+class SamplerLookupTest {
+    @Test
+    void everyImplementedSamplerIsFoundByName() {
+        List<String> names = Samplers.all().stream().map(SamplerProvider::name).sorted().toList();
+        assertEquals(List.of("ddim", "ddpm", "euler", "euler-a", "flow-euler"), names);
+        for (String n : names) {
+            assertEquals(10, Samplers.byName(n).create(SamplerConfig.linear(10)).timesteps().length, n);
+        }
+    }
+
+    @Test
+    void anUnknownNameListsTheKnownOnes() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Samplers.byName("heun"));
+        assertTrue(e.getMessage().contains("heun") && e.getMessage().contains("euler-a"), e.getMessage());
+    }
+
+    @Test
+    void flowEulerShiftsItsSmallestSigmaTwice() {
+        // diffusers: shift 3, 10 steps ends at t = 8.9286 (shift applied to the already shifted 0.001)
+        double[] t = Samplers.byName("flow-euler").create(SamplerConfig.linear(10).withShift(3)).timesteps();
+        double once = 3 * 0.001 / (1 + 2 * 0.001);
+        double twice = 3 * once / (1 + 2 * once);
+        assertEquals(twice * 1000, t[9], 1e-9);
+        assertEquals(8.9286, t[9], 1e-4);
+    }
+}
