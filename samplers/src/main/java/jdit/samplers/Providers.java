@@ -73,4 +73,17 @@ public final class Providers {
             return new FlowEulerSampler(c);
         }
     }
+
+    /** {@code dpmpp-2m}: DPM-Solver++ 2M. */
+    public static final class DpmPp2m implements SamplerProvider {
+        @Override
+        public String name() {
+            return "dpmpp-2m";
+        }
+
+        @Override
+        public Sampler create(SamplerConfig c) {
+            return new DpmPp2mSampler(c);
+        }
+    }
 }
