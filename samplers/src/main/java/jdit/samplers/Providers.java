@@ -83,7 +83,46 @@ public final class Providers {
 
         @Override
         public Sampler create(SamplerConfig c) {
-            return new DpmPp2mSampler(c);
+            return new DpmPp2mSampler(SigmaGrids.linspaceVp(c), Parameterization.EPSILON);
+        }
+    }
+
+    /** {@code flow-dpmpp}: Wan2.1's flow DPM-Solver++ (sigmas from 1, shifted). */
+    public static final class FlowDpmPp implements SamplerProvider {
+        @Override
+        public String name() {
+            return "flow-dpmpp";
+        }
+
+        @Override
+        public Sampler create(SamplerConfig c) {
+            return new DpmPp2mSampler(SigmaGrids.flowDpm(c), Parameterization.FLOW);
+        }
+    }
+
+    /** {@code unipc}: UniPC bh2 on VP sigmas with an epsilon model. */
+    public static final class UniPc implements SamplerProvider {
+        @Override
+        public String name() {
+            return "unipc";
+        }
+
+        @Override
+        public Sampler create(SamplerConfig c) {
+            return new UniPcSampler(SigmaGrids.linspaceVp(c), Parameterization.EPSILON);
+        }
+    }
+
+    /** {@code flow-unipc}: UniPC on shifted flow sigmas (Wan2.1's default, and diffusers' use_flow_sigmas). */
+    public static final class FlowUniPc implements SamplerProvider {
+        @Override
+        public String name() {
+            return "flow-unipc";
+        }
+
+        @Override
+        public Sampler create(SamplerConfig c) {
+            return new UniPcSampler(SigmaGrids.flowUniPc(c), Parameterization.FLOW);
         }
     }
 }

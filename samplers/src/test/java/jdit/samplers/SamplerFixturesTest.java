@@ -11,7 +11,6 @@ import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Stream;
 import jdit.backend.Backends;
 import jdit.backend.Pointwise;
@@ -22,7 +21,6 @@ import jdit.sampling.SamplerConfig;
 import jdit.sampling.Samplers;
 import jdit.tensor.DType;
 import jdit.tensor.Tensor;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -36,10 +34,8 @@ class SamplerFixturesTest {
     private static final Map<String, String> IMPLEMENTED = Map.of(
             "DDPMScheduler", "ddpm", "DDIMScheduler", "ddim", "EulerDiscreteScheduler", "euler",
             "EulerAncestralDiscreteScheduler", "euler-a", "FlowMatchEulerDiscreteScheduler", "flow-euler",
-            "DPMSolverMultistepScheduler", "dpmpp-2m");
-    /** Classes the fixtures hold whose samplers are still to be written (issue 3 in progress): skipped, visibly. */
-    private static final Set<String> PENDING = Set.of("UniPCMultistepScheduler",
-            "FlowUniPCMultistepScheduler", "FlowDPMSolverMultistepScheduler");
+            "DPMSolverMultistepScheduler", "dpmpp-2m", "UniPCMultistepScheduler", "unipc",
+            "FlowUniPCMultistepScheduler", "flow-unipc", "FlowDPMSolverMultistepScheduler", "flow-dpmpp");
 
     private static Path root() {
         return Path.of(System.getProperty("jdit.golden", "../testdata/golden")).resolve("sched");
@@ -54,22 +50,23 @@ class SamplerFixturesTest {
     private static void replay(Path file) {
         try (SafetensorsReader r = SafetensorsReader.open(file); Arena arena = Arena.ofShared()) {
             String cls = r.metadata().get("class");
-            if (PENDING.contains(cls)) {
-                Assumptions.abort(cls + " is not implemented yet (issue 3 in progress)");
-            }
             if (!IMPLEMENTED.containsKey(cls)) {
                 fail("fixture " + file + " has a scheduler class no test knows: " + cls);
             }
             JsonObject cfg = JsonParser.parseString(r.metadata().get("config")).getAsJsonObject();
             int steps = Integer.parseInt(r.metadata().get("steps"));
             boolean flow = r.metadata().get("model").startsWith("flow");
+            String name = IMPLEMENTED.get(cls);
+            if (cls.equals("UniPCMultistepScheduler") && cfg.get("use_flow_sigmas").getAsBoolean()) {
+                name = "flow-unipc"; // diffusers' UniPC with use_flow_sigmas is Wan's flow UniPC
+            }
             SamplerConfig c = new SamplerConfig(cfg.get("num_train_timesteps").getAsInt(),
                     cfg.has("beta_start") ? cfg.get("beta_start").getAsDouble() : 1e-4,
                     cfg.has("beta_end") ? cfg.get("beta_end").getAsDouble() : 0.02, steps,
-                    cfg.has("shift") ? cfg.get("shift").getAsDouble() : 1.0,
+                    shiftOf(file, cfg),
                     // the eta fixture is the one DDIM file that records noise: it was run with eta = 1
                     cls.equals("DDIMScheduler") && r.entry("noise").isPresent() ? 1.0 : 0.0, false);
-            Sampler s = Samplers.byName(IMPLEMENTED.get(cls)).create(c);
+            Sampler s = Samplers.byName(name).create(c);
 
             double[] wantT = r.tensor("timesteps").toDoubleArray();
             double[] gotT = s.timesteps();
@@ -110,6 +107,21 @@ class SamplerFixturesTest {
                 }
             }
         }
+    }
+
+    /**
+     * The flow shift: diffusers configs carry it ({@code shift} or {@code flow_shift}); Wan's schedulers are built
+     * with shift 1 and get it at {@code set_timesteps}, which the fixture names record ({@code _shift5_}).
+     */
+    private static double shiftOf(Path file, JsonObject cfg) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("_shift(\\d+)_").matcher(file.getFileName().toString());
+        if (file.getFileName().toString().endsWith("_wan.safetensors") && m.find()) {
+            return Double.parseDouble(m.group(1));
+        }
+        if (cfg.has("use_flow_sigmas") && cfg.get("use_flow_sigmas").getAsBoolean()) {
+            return cfg.get("flow_shift").getAsDouble();
+        }
+        return cfg.has("shift") ? cfg.get("shift").getAsDouble() : 1.0;
     }
 
     /** The README's stand-in models, evaluated on the scaled input. */

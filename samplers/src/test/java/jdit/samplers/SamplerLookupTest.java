@@ -14,7 +14,7 @@ class SamplerLookupTest {
     @Test
     void everyImplementedSamplerIsFoundByName() {
         List<String> names = Samplers.all().stream().map(SamplerProvider::name).sorted().toList();
-        assertEquals(List.of("ddim", "ddpm", "dpmpp-2m", "euler", "euler-a", "flow-euler"), names);
+        assertEquals(List.of("ddim", "ddpm", "dpmpp-2m", "euler", "euler-a", "flow-dpmpp", "flow-euler", "flow-unipc", "unipc"), names);
         for (String n : names) {
             assertEquals(10, Samplers.byName(n).create(SamplerConfig.linear(10)).timesteps().length, n);
         }
