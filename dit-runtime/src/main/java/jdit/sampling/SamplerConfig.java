@@ -1,12 +1,12 @@
 package jdit.sampling;
 
 /**
- * What a sampler is built from: the training noise schedule (linear betas, as DiT and the fixtures use; the other
- * schedules arrive with the rest of the samplers), the number of inference steps, the flow shift, DDIM's eta and
- * the DDPM variance type.
+ * What a sampler is built from: the training noise schedule ({@code schedule} from {@code betaStart} to
+ * {@code betaEnd} over {@code trainSteps}), the number of inference steps, the flow shift, DDIM's eta and whether
+ * the model predicts DiT's learned-range variance.
  */
-public record SamplerConfig(int trainSteps, double betaStart, double betaEnd, int steps, double shift, double eta,
-                            boolean learnedVariance) {
+public record SamplerConfig(int trainSteps, BetaSchedule schedule, double betaStart, double betaEnd, int steps,
+                            double shift, double eta, boolean learnedVariance) {
     public SamplerConfig {
         if (trainSteps < 2 || steps < 1 || steps > trainSteps) {
             throw new IllegalArgumentException("steps " + steps + " must be in [1, " + trainSteps + "]");
@@ -15,14 +15,14 @@ public record SamplerConfig(int trainSteps, double betaStart, double betaEnd, in
 
     /** The usual DDPM-trained schedule: 1000 steps, linear betas 1e-4 to 0.02. */
     public static SamplerConfig linear(int steps) {
-        return new SamplerConfig(1000, 1e-4, 0.02, steps, 1.0, 0.0, false);
+        return new SamplerConfig(1000, BetaSchedule.LINEAR, 1e-4, 0.02, steps, 1.0, 0.0, false);
     }
 
     public SamplerConfig withShift(double s) {
-        return new SamplerConfig(trainSteps, betaStart, betaEnd, steps, s, eta, learnedVariance);
+        return new SamplerConfig(trainSteps, schedule, betaStart, betaEnd, steps, s, eta, learnedVariance);
     }
 
     public SamplerConfig withEta(double e) {
-        return new SamplerConfig(trainSteps, betaStart, betaEnd, steps, shift, e, learnedVariance);
+        return new SamplerConfig(trainSteps, schedule, betaStart, betaEnd, steps, shift, e, learnedVariance);
     }
 }

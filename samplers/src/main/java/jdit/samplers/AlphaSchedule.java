@@ -3,17 +3,16 @@ package jdit.samplers;
 import jdit.sampling.SamplerConfig;
 
 /**
- * The DDPM training schedule: linear betas and {@code abar[t] = prod(1 - beta)} (diffusers builds the betas with
+ * The DDPM training schedule: the configured betas and {@code abar[t] = prod(1 - beta)} (diffusers builds the betas with
  * {@code torch.linspace} in float32 and multiplies in float32; doubles here agree to about 1e-7 relative).
  */
 record AlphaSchedule(double[] alphasCumprod) {
-    static AlphaSchedule linear(SamplerConfig c) {
-        int n = c.trainSteps();
-        double[] abar = new double[n];
+    static AlphaSchedule of(SamplerConfig c) {
+        double[] betas = c.schedule().betas(c.trainSteps(), c.betaStart(), c.betaEnd());
+        double[] abar = new double[betas.length];
         double acc = 1;
-        for (int i = 0; i < n; i++) {
-            double beta = c.betaStart() + (c.betaEnd() - c.betaStart()) * i / (n - 1);
-            acc *= 1 - beta;
+        for (int i = 0; i < betas.length; i++) {
+            acc *= 1 - betas[i];
             abar[i] = acc;
         }
         return new AlphaSchedule(abar);

@@ -17,7 +17,7 @@ final class DdimSampler implements Sampler {
     private final double eta;
 
     DdimSampler(SamplerConfig c) {
-        this.schedule = AlphaSchedule.linear(c);
+        this.schedule = AlphaSchedule.of(c);
         this.timesteps = AlphaSchedule.leading(c.trainSteps(), c.steps());
         this.ratio = c.trainSteps() / c.steps();
         this.eta = c.eta();

@@ -19,7 +19,7 @@ final class DdpmSampler implements Sampler {
         if (c.learnedVariance()) {
             throw new IllegalArgumentException("ddpm: learned-range variance is not implemented yet (issue 3)");
         }
-        this.schedule = AlphaSchedule.linear(c);
+        this.schedule = AlphaSchedule.of(c);
         this.timesteps = AlphaSchedule.leading(c.trainSteps(), c.steps());
         this.ratio = c.trainSteps() / c.steps();
     }

@@ -19,7 +19,7 @@ final class EulerSampler implements Sampler {
 
     EulerSampler(SamplerConfig c, boolean ancestral) {
         this.ancestral = ancestral;
-        double[] all = AlphaSchedule.linear(c).sigmas();
+        double[] all = AlphaSchedule.of(c).sigmas();
         double[] ts = AlphaSchedule.linspace(0, c.trainSteps() - 1, c.steps());
         timesteps = new double[c.steps()];
         sigmas = new double[c.steps() + 1];

@@ -13,7 +13,7 @@ final class SigmaGrids {
 
     /** diffusers' linspace spacing on VP sigmas: {@code round(linspace(0, T-1, N+1))} reversed without the last. */
     static Grid linspaceVp(SamplerConfig c) {
-        double[] all = AlphaSchedule.linear(c).sigmas();
+        double[] all = AlphaSchedule.of(c).sigmas();
         double[] grid = AlphaSchedule.linspace(0, c.trainSteps() - 1, c.steps() + 1);
         double[] t = new double[c.steps()];
         double[] s = new double[c.steps() + 1];

@@ -60,7 +60,7 @@ class SamplerFixturesTest {
             if (cls.equals("UniPCMultistepScheduler") && cfg.get("use_flow_sigmas").getAsBoolean()) {
                 name = "flow-unipc"; // diffusers' UniPC with use_flow_sigmas is Wan's flow UniPC
             }
-            SamplerConfig c = new SamplerConfig(cfg.get("num_train_timesteps").getAsInt(),
+            SamplerConfig c = new SamplerConfig(cfg.get("num_train_timesteps").getAsInt(), jdit.sampling.BetaSchedule.LINEAR,
                     cfg.has("beta_start") ? cfg.get("beta_start").getAsDouble() : 1e-4,
                     cfg.has("beta_end") ? cfg.get("beta_end").getAsDouble() : 0.02, steps,
                     shiftOf(file, cfg),

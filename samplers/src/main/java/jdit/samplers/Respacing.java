@@ -1,0 +1,56 @@
+package jdit.samplers;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * IDDPM respacing as DiT uses it ({@code create_diffusion("250")}, from OpenAI's improved-diffusion
+ * {@code space_timesteps}): keep a subset of the training steps, evenly strided per section, and rebuild betas so
+ * the kept steps have the same cumulative alphas: {@code beta'_i = 1 - abar[t_i] / abar[t_{i-1}]}. The model
+ * is still called with the original step index, {@link #timestepMap()}.
+ */
+public record Respacing(long[] timestepMap, double[] betas) {
+
+    /**
+     * Respaces {@code trainBetas} by {@code sectionCounts} ("250" or "10,15,20", one count per equal section of the
+     * training steps).
+     */
+    public static Respacing of(double[] trainBetas, String sectionCounts) {
+        int n = trainBetas.length;
+        String[] parts = sectionCounts.split(",");
+        int sections = parts.length;
+        int sizePer = n / sections;
+        int extra = n % sections;
+        TreeSet<Integer> keep = new TreeSet<>();
+        int start = 0;
+        for (int s = 0; s < sections; s++) {
+            int size = sizePer + (s < extra ? 1 : 0);
+            int count = Integer.parseInt(parts[s].strip());
+            if (count > size || count < 1) {
+                throw new IllegalArgumentException("cannot take " + count + " steps from a section of " + size);
+            }
+            double stride = count <= 1 ? 1 : (size - 1) / (double) (count - 1);
+            double cur = 0;
+            for (int i = 0; i < count; i++) {
+                keep.add(start + (int) Math.rint(cur)); // rint: ties to even, as Python's round()
+                cur += stride;
+            }
+            start += size;
+        }
+        List<Long> map = new ArrayList<>();
+        List<Double> betas = new ArrayList<>();
+        double abar = 1;
+        double last = 1;
+        for (int t = 0; t < n; t++) {
+            abar *= 1 - trainBetas[t];
+            if (keep.contains(t)) {
+                betas.add(1 - abar / last);
+                last = abar;
+                map.add((long) t);
+            }
+        }
+        return new Respacing(map.stream().mapToLong(Long::longValue).toArray(),
+                betas.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+}
