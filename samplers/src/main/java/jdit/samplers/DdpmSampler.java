@@ -8,7 +8,7 @@ import jdit.tensor.Tensor;
 
 /**
  * DDPM (diffusers {@code DDPMScheduler}, leading spacing, fixed_small variance, no clipping): the posterior mean
- * plus {@code sqrt(var)·z}, with no noise at t = 0. DiT's learned-range variance arrives with the DiT pipeline.
+ * plus {@code sqrt(var)·z}, with no noise at t = 0. DiT's learned-range variance is {@link IddpmSampler}.
  */
 final class DdpmSampler implements Sampler {
     private final AlphaSchedule schedule;
@@ -16,9 +16,6 @@ final class DdpmSampler implements Sampler {
     private final int ratio;
 
     DdpmSampler(SamplerConfig c) {
-        if (c.learnedVariance()) {
-            throw new IllegalArgumentException("ddpm: learned-range variance is not implemented yet (issue 3)");
-        }
         this.schedule = AlphaSchedule.of(c);
         this.timesteps = AlphaSchedule.leading(c.trainSteps(), c.steps());
         this.ratio = c.trainSteps() / c.steps();

@@ -9,7 +9,10 @@ public final class Providers {
     private Providers() {
     }
 
-    /** {@code ddpm}: DDPM with fixed_small variance. */
+    /**
+     * {@code ddpm}: diffusers' DDPM (leading spacing, fixed_small); with {@code learnedVariance}, DiT's own DDPM over
+     * the IDDPM-respaced process with the learned-range variance.
+     */
     public static final class Ddpm implements SamplerProvider {
         @Override
         public String name() {
@@ -18,6 +21,10 @@ public final class Providers {
 
         @Override
         public Sampler create(SamplerConfig c) {
+            if (c.learnedVariance()) {
+                double[] betas = c.schedule().betas(c.trainSteps(), c.betaStart(), c.betaEnd());
+                return new IddpmSampler(Respacing.of(betas, Integer.toString(c.steps())), IddpmSampler.Variance.LEARNED_RANGE);
+            }
             return new DdpmSampler(c);
         }
     }

@@ -1,0 +1,130 @@
+package jdit.samplers;
+
+import java.lang.foreign.Arena;
+import jdit.backend.BinaryOp;
+import jdit.backend.Pointwise;
+import jdit.backend.UnaryOp;
+import jdit.sampling.NoiseSource;
+import jdit.sampling.Sampler;
+import jdit.tensor.DType;
+import jdit.tensor.Tensor;
+
+/**
+ * DDPM as DiT's own code runs it (OpenAI's improved-diffusion {@code p_sample} over a respaced process): the
+ * model sees the original step index ({@link Respacing#timestepMap()}), the posterior is built from the respaced
+ * betas, and the variance is fixed_small, fixed_large, or DiT's learned range, where the model's second half of
+ * channels v interpolates the log variance between the clipped posterior log variance and log beta:
+ * {@code logvar = (v+1)/2·log β + (1 - (v+1)/2)·log σ²_post}. Noise is drawn every step and unused at t = 0.
+ */
+final class IddpmSampler implements Sampler {
+    /** DiT's variance types. */
+    enum Variance { FIXED_SMALL, FIXED_LARGE, LEARNED_RANGE }
+
+    private final double[] betas;
+    private final double[] abar;
+    private final double[] abarPrev;
+    private final double[] timesteps;
+    private final Variance variance;
+
+    IddpmSampler(Respacing respacing, Variance variance) {
+        this.betas = respacing.betas();
+        this.variance = variance;
+        int n = betas.length;
+        abar = new double[n];
+        abarPrev = new double[n];
+        double acc = 1;
+        for (int i = 0; i < n; i++) {
+            abarPrev[i] = acc;
+            acc *= 1 - betas[i];
+            abar[i] = acc;
+        }
+        timesteps = new double[n];
+        for (int i = 0; i < n; i++) {
+            timesteps[i] = respacing.timestepMap()[n - 1 - i];
+        }
+    }
+
+    @Override
+    public double[] timesteps() {
+        return timesteps.clone();
+    }
+
+    @Override
+    public double[] sigmas() {
+        return new double[0];
+    }
+
+    @Override
+    public double initNoiseSigma() {
+        return 1;
+    }
+
+    @Override
+    public double inputScale(int step) {
+        return 1;
+    }
+
+    private double posteriorVariance(int t) {
+        return betas[t] * (1 - abarPrev[t]) / (1 - abar[t]);
+    }
+
+    /** improved-diffusion clips the log variance at t = 0 to that of t = 1 (the posterior variance there is 0). */
+    private double posteriorLogVarianceClipped(int t) {
+        return Math.log(posteriorVariance(t == 0 && betas.length > 1 ? 1 : t));
+    }
+
+    /**
+     * {@code output} is the model's eps [B, C, ...], or eps and v stacked on the channel axis [B, 2C, ...] for the
+     * learned range; {@code x} is [B, C, ...].
+     */
+    @Override
+    public void step(Tensor output, int step, Tensor x, NoiseSource noise, Pointwise ops) {
+        int t = betas.length - 1 - step;
+        long c = x.dim(1);
+        Arena arena = Arena.ofAuto();
+        Tensor eps = dense(output.dim(1) == c ? output : output.narrow(1, 0, c), arena);
+        double a = abar[t];
+        double coef1 = betas[t] * Math.sqrt(abarPrev[t]) / (1 - a);
+        double coef2 = (1 - abarPrev[t]) * Math.sqrt(1 - betas[t]) / (1 - a);
+        // mean = coef1·x0 + coef2·x with x0 = sqrt(1/a)·x - sqrt(1/a - 1)·eps
+        double cx = coef1 * Math.sqrt(1 / a) + coef2;
+        double ce = -coef1 * Math.sqrt(1 / a - 1);
+        Tensor z = Tensor.allocate(arena, DType.F32, x.shape());
+        noise.next(z);
+        ops.scaleAdd(x, (float) cx, eps, (float) ce, x);
+        if (t == 0) {
+            return;
+        }
+        switch (variance) {
+            case FIXED_SMALL -> ops.scaleAdd(x, 1f, z, (float) Math.exp(0.5 * posteriorLogVarianceClipped(t)), x);
+            // improved-diffusion's fixed_large is append(posterior_variance[1], betas[1:]): beta_t for t >= 1
+            case FIXED_LARGE -> ops.scaleAdd(x, 1f, z, (float) Math.sqrt(betas[t]), x);
+            case LEARNED_RANGE -> {
+                if (output.dim(1) != 2 * c) {
+                    throw new IllegalArgumentException("learned-range variance needs the model's 2C = " + 2 * c
+                            + " channels, got " + output.shape());
+                }
+                Tensor v = dense(output.narrow(1, c, c), arena);
+                double minLog = posteriorLogVarianceClipped(t);
+                double maxLog = Math.log(betas[t]);
+                // std = exp(½·logvar) = exp(A + B·v): A = ½·(max + min)/2, B = ¼·(max - min)
+                double aCoef = 0.25 * (maxLog + minLog);
+                double bCoef = 0.25 * (maxLog - minLog);
+                Tensor std = Tensor.allocate(arena, DType.F32, x.shape());
+                ops.scaleAdd(v, (float) bCoef, v, 0f, std);
+                ops.unary(UnaryOp.EXP, std, std);
+                ops.binary(BinaryOp.MUL, std, z, std);
+                ops.scaleAdd(x, 1f, std, (float) Math.exp(aCoef), x);
+            }
+        }
+    }
+
+    private static Tensor dense(Tensor t, Arena arena) {
+        if (t.isContiguous()) {
+            return t;
+        }
+        Tensor c = Tensor.allocate(arena, DType.F32, t.shape());
+        t.copyTo(c);
+        return c;
+    }
+}
