@@ -35,4 +35,16 @@ class SamplerLookupTest {
         assertEquals(twice * 1000, t[9], 1e-9);
         assertEquals(8.9286, t[9], 1e-4);
     }
+
+    @Test
+    void familyDefaultsNameRealSamplers() {
+        var dit = jdit.sampling.SamplerDefaults.dit();
+        var sampler = Samplers.byName(dit.sampler()).create(dit.config());
+        assertEquals(250, sampler.timesteps().length);
+        assertEquals(999, sampler.timesteps()[0]);
+        var wan = jdit.sampling.SamplerDefaults.wan21();
+        double[] t = Samplers.byName(wan.sampler()).create(wan.config()).timesteps();
+        assertEquals(50, t.length);
+        assertEquals(999, t[0]); // shift 5 keeps the top of 0.999 at 999.8, truncated
+    }
 }
