@@ -10,7 +10,7 @@ public record SamplerDefaults(String sampler, SamplerConfig config, GuidanceKind
 
     /** DiT (facebookresearch/DiT {@code sample.py}): DDPM with learned-range variance, 250 respaced steps, CFG 4 on 3 channels. */
     public static SamplerDefaults dit() {
-        return new SamplerDefaults("ddpm", new SamplerConfig(1000, BetaSchedule.LINEAR, 1e-4, 0.02, 250, 1, 0, true),
+        return new SamplerDefaults("ddpm", new SamplerConfig(1000, BetaSchedule.LINEAR, 1e-4, 0.02, 250, 1, 0, true, SigmaSpacing.DEFAULT),
                 GuidanceKind.DIT_THREE_CHANNELS, 4f);
     }
 

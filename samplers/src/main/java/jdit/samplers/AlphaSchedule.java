@@ -62,4 +62,33 @@ record AlphaSchedule(double[] alphasCumprod) {
         double f = x - i;
         return values[i] * (1 - f) + values[i + 1] * f;
     }
+
+    /** Karras sigmas (rho 7) from {@code sigmaMax} down to {@code sigmaMin}, {@code n} of them. */
+    static double[] karras(double sigmaMin, double sigmaMax, int n) {
+        double rho = 7;
+        double lo = Math.pow(sigmaMin, 1 / rho);
+        double hi = Math.pow(sigmaMax, 1 / rho);
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            double ramp = n == 1 ? 0 : (double) i / (n - 1);
+            out[i] = Math.pow(hi + ramp * (lo - hi), rho);
+        }
+        return out;
+    }
+
+    /** The fractional training step whose sigma is {@code sigma}, interpolating log sigma (diffusers' _sigma_to_t). */
+    static double sigmaToT(double sigma, double[] sigmas) {
+        double ls = Math.log(Math.max(sigma, 1e-10));
+        int low = 0;
+        for (int i = 0; i < sigmas.length; i++) {
+            if (ls - Math.log(sigmas[i]) >= 0) {
+                low = i;
+            }
+        }
+        low = Math.min(low, sigmas.length - 2);
+        double l = Math.log(sigmas[low]);
+        double h = Math.log(sigmas[low + 1]);
+        double w = Math.max(0, Math.min(1, (l - ls) / (l - h)));
+        return (1 - w) * low + w * (low + 1);
+    }
 }

@@ -4,6 +4,7 @@ import jdit.backend.Pointwise;
 import jdit.sampling.NoiseSource;
 import jdit.sampling.Sampler;
 import jdit.sampling.SamplerConfig;
+import jdit.sampling.SigmaSpacing;
 import jdit.tensor.Tensor;
 
 /**
@@ -26,6 +27,14 @@ final class EulerSampler implements Sampler {
         for (int i = 0; i < c.steps(); i++) {
             timesteps[i] = ts[c.steps() - 1 - i];
             sigmas[i] = AlphaSchedule.interp(all, timesteps[i]);
+        }
+        if (c.sigmaSpacing() == SigmaSpacing.KARRAS) {
+            // diffusers: Karras between the interpolated extremes, fractional timesteps read back from the sigmas
+            double[] k = AlphaSchedule.karras(sigmas[c.steps() - 1], sigmas[0], c.steps());
+            for (int i = 0; i < c.steps(); i++) {
+                sigmas[i] = k[i];
+                timesteps[i] = AlphaSchedule.sigmaToT(k[i], all);
+            }
         }
     }
 

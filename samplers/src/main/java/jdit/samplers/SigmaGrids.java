@@ -1,6 +1,7 @@
 package jdit.samplers;
 
 import jdit.sampling.SamplerConfig;
+import jdit.sampling.SigmaSpacing;
 
 /** The timestep and sigma grids of the multistep solvers, as their reference implementations build them. */
 final class SigmaGrids {
@@ -11,9 +12,20 @@ final class SigmaGrids {
     record Grid(double[] timesteps, double[] sigmas) {
     }
 
-    /** diffusers' linspace spacing on VP sigmas: {@code round(linspace(0, T-1, N+1))} reversed without the last. */
+    /**
+     * diffusers' linspace spacing on VP sigmas: {@code round(linspace(0, T-1, N+1))} reversed without the last; or
+     * Karras sigmas between the training extremes with rounded timesteps read back from them.
+     */
     static Grid linspaceVp(SamplerConfig c) {
         double[] all = AlphaSchedule.of(c).sigmas();
+        if (c.sigmaSpacing() == SigmaSpacing.KARRAS) {
+            double[] k = AlphaSchedule.karras(all[0], all[all.length - 1], c.steps());
+            double[] t = new double[c.steps()];
+            for (int i = 0; i < t.length; i++) {
+                t[i] = Math.round(AlphaSchedule.sigmaToT(k[i], all));
+            }
+            return new Grid(t, java.util.Arrays.copyOf(k, c.steps() + 1));
+        }
         double[] grid = AlphaSchedule.linspace(0, c.trainSteps() - 1, c.steps() + 1);
         double[] t = new double[c.steps()];
         double[] s = new double[c.steps() + 1];

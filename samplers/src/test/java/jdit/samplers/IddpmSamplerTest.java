@@ -96,7 +96,7 @@ class IddpmSamplerTest {
 
     @Test
     void ditsDefaultIsSelectableByName() {
-        SamplerConfig c = new SamplerConfig(1000, BetaSchedule.LINEAR, 1e-4, 0.02, 250, 1, 0, true);
+        SamplerConfig c = new SamplerConfig(1000, BetaSchedule.LINEAR, 1e-4, 0.02, 250, 1, 0, true, jdit.sampling.SigmaSpacing.DEFAULT);
         var s = Samplers.byName("ddpm").create(c);
         assertTrue(s instanceof IddpmSampler);
         assertEquals(999, s.timesteps()[0]);

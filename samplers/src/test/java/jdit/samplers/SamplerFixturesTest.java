@@ -65,7 +65,8 @@ class SamplerFixturesTest {
                     cfg.has("beta_end") ? cfg.get("beta_end").getAsDouble() : 0.02, steps,
                     shiftOf(file, cfg),
                     // the eta fixture is the one DDIM file that records noise: it was run with eta = 1
-                    cls.equals("DDIMScheduler") && r.entry("noise").isPresent() ? 1.0 : 0.0, false);
+                    cls.equals("DDIMScheduler") && r.entry("noise").isPresent() ? 1.0 : 0.0, false,
+                    jdit.sampling.SigmaSpacing.DEFAULT);
             Sampler s = Samplers.byName(name).create(c);
 
             double[] wantT = r.tensor("timesteps").toDoubleArray();
