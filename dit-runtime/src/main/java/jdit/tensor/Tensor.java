@@ -52,25 +52,7 @@ public final class Tensor {
      * Every reachable element is checked to lie inside the segment (strides must be non-negative).
      */
     public static Tensor view(MemorySegment segment, DType dtype, Shape shape, long[] strides, long offset) {
-        if (strides.length != shape.rank()) {
-            throw new IllegalArgumentException("strides " + Arrays.toString(strides) + " for shape " + shape);
-        }
-        long last = offset;
-        for (int i = 0; i < strides.length; i++) {
-            if (strides[i] < 0 || offset < 0) {
-                throw new IllegalArgumentException("negative stride or offset: strides " + Arrays.toString(strides)
-                        + " offset " + offset);
-            }
-            if (shape.dim(i) == 0) {
-                last = -1;
-                break;
-            }
-            last = Math.addExact(last, Math.multiplyExact(shape.dim(i) - 1, strides[i]));
-        }
-        if (last >= 0 && Math.multiplyExact(last + 1, (long) dtype.byteSize()) > segment.byteSize()) {
-            throw new IllegalArgumentException("view " + dtype + shape + " strides " + Arrays.toString(strides)
-                    + " offset " + offset + " reaches past the " + segment.byteSize() + "-byte segment");
-        }
+        ViewMath.checkFits(segment.byteSize(), dtype, shape, strides, offset);
         return new Tensor(dtype, shape, strides.clone(), offset, segment, Device.CPU);
     }
 
@@ -131,7 +113,6 @@ public final class Tensor {
     public int rank() {
         return shape.rank();
     }
-
     public long numel() {
         return shape.numel();
     }
@@ -169,8 +150,11 @@ public final class Tensor {
         return segment.asSlice(offset * dtype.byteSize(), byteSize());
     }
 
-    /** True when the elements are laid out row-major without gaps (extent-1 dimensions may have any stride). */
+    /** True when the elements are laid out row-major without gaps (extent-1 dims may have any stride; empty is). */
     public boolean isContiguous() {
+        if (numel() == 0) {
+            return true; // no element can be out of place
+        }
         long expect = 1;
         for (int i = shape.rank() - 1; i >= 0; i--) {
             long d = shape.dim(i);

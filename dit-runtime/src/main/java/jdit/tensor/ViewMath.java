@@ -91,4 +91,26 @@ final class ViewMath {
         }
         return new long[][] {d, s};
     }
+
+    /** Throws unless every element a strided view can reach lies inside a segment of {@code bytes} bytes. */
+    static void checkFits(long bytes, DType dtype, Shape shape, long[] strides, long offset) {
+        if (strides.length != shape.rank()) {
+            throw new IllegalArgumentException("strides " + Arrays.toString(strides) + " for shape " + shape);
+        }
+        long last = offset;
+        for (int i = 0; i < strides.length; i++) {
+            if (strides[i] < 0 || offset < 0) {
+                throw new IllegalArgumentException("negative stride or offset: strides " + Arrays.toString(strides)
+                        + " offset " + offset);
+            }
+            if (shape.dim(i) == 0) {
+                return;
+            }
+            last = Math.addExact(last, Math.multiplyExact(shape.dim(i) - 1, strides[i]));
+        }
+        if (Math.multiplyExact(last + 1, (long) dtype.byteSize()) > bytes) {
+            throw new IllegalArgumentException("view " + dtype + shape + " strides " + Arrays.toString(strides)
+                    + " offset " + offset + " reaches past the " + bytes + "-byte segment");
+        }
+    }
 }

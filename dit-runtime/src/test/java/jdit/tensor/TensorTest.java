@@ -123,4 +123,11 @@ class TensorTest {
         assertEquals(5 * 4, row.data().byteSize());
         assertEquals(120f, row.data().get(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, 0));
     }
+
+    @Test
+    void emptyTensorsAreContiguous() {
+        Tensor t = Tensor.allocate(arena, DType.F32, 2, 0, 3);
+        assertTrue(t.isContiguous());
+        assertEquals(0, t.data().byteSize());
+    }
 }
