@@ -13,13 +13,19 @@ public interface Sampler {
     double[] timesteps();
 
     /** The noise levels, {@code steps + 1} long (the last usually 0), or empty for samplers without sigmas. */
-    double[] sigmas();
+    default double[] sigmas() {
+        return new double[0];
+    }
 
-    /** The scale of the initial noise (diffusers' {@code init_noise_sigma}). */
-    double initNoiseSigma();
+    /** The scale of the initial noise (diffusers' {@code init_noise_sigma}); 1 unless the sampler says otherwise. */
+    default double initNoiseSigma() {
+        return 1;
+    }
 
-    /** The factor the sample is multiplied by before the model sees it at step {@code step} (1 for most). */
-    double inputScale(int step);
+    /** The factor the sample is multiplied by before the model sees it at step {@code step}; 1 for most. */
+    default double inputScale(int step) {
+        return 1;
+    }
 
     /**
      * Advances {@code sample} in place from step {@code step} to the next, given the model's output there (epsilon

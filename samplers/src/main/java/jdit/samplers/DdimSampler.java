@@ -29,21 +29,6 @@ final class DdimSampler implements Sampler {
     }
 
     @Override
-    public double[] sigmas() {
-        return new double[0];
-    }
-
-    @Override
-    public double initNoiseSigma() {
-        return 1;
-    }
-
-    @Override
-    public double inputScale(int step) {
-        return 1;
-    }
-
-    @Override
     public void step(Tensor eps, int step, Tensor x, NoiseSource noise, Pointwise ops) {
         int t = (int) timesteps[step];
         int prev = t - ratio;

@@ -37,16 +37,6 @@ final class DpmPp2mSampler implements Sampler {
     }
 
     @Override
-    public double initNoiseSigma() {
-        return 1;
-    }
-
-    @Override
-    public double inputScale(int step) {
-        return 1;
-    }
-
-    @Override
     public void step(Tensor eps, int step, Tensor x, NoiseSource noise, Pointwise ops) {
         if (current == null) {
             current = Tensor.allocate(Arena.ofAuto(), DType.F32, x.shape());

@@ -44,16 +44,6 @@ final class FlowEulerSampler implements Sampler {
     }
 
     @Override
-    public double initNoiseSigma() {
-        return 1;
-    }
-
-    @Override
-    public double inputScale(int step) {
-        return 1;
-    }
-
-    @Override
     public void step(Tensor velocity, int step, Tensor x, NoiseSource noise, Pointwise ops) {
         LinearStep.apply(x, 1, velocity, sigmas[step + 1] - sigmas[step], false, 0, noise, ops);
     }

@@ -49,21 +49,6 @@ final class IddpmSampler implements Sampler {
         return timesteps.clone();
     }
 
-    @Override
-    public double[] sigmas() {
-        return new double[0];
-    }
-
-    @Override
-    public double initNoiseSigma() {
-        return 1;
-    }
-
-    @Override
-    public double inputScale(int step) {
-        return 1;
-    }
-
     private double posteriorVariance(int t) {
         return betas[t] * (1 - abarPrev[t]) / (1 - abar[t]);
     }

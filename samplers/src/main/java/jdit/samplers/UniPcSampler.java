@@ -41,16 +41,6 @@ final class UniPcSampler implements Sampler {
     }
 
     @Override
-    public double initNoiseSigma() {
-        return 1;
-    }
-
-    @Override
-    public double inputScale(int step) {
-        return 1;
-    }
-
-    @Override
     public void step(Tensor output, int step, Tensor x, NoiseSource noise, Pointwise ops) {
         if (mCur == null) {
             Arena arena = Arena.ofAuto();
