@@ -1,0 +1,54 @@
+package jdit.model.dit;
+
+import jdit.backend.Backend;
+import jdit.backend.BinaryOp;
+import jdit.backend.Epilogue;
+import jdit.backend.UnaryOp;
+import jdit.tensor.DType;
+import jdit.tensor.Tensor;
+import jdit.tensor.Workspace;
+
+/**
+ * One adaLN-Zero block: {@code shift, scale, gate} for attention then for the MLP come from Linear(D, 6D)(SiLU(c))
+ * in that order; {@code x += gate·Attn(LN(x)·(1+scale)+shift)}, then the same with the GELU-tanh MLP.
+ */
+final class DitBlock {
+    private DitBlock() {
+    }
+
+    /** x [N, T, D], sc = SiLU(c) [N, D]; returns the new x (a fresh tensor from {@code ws}). */
+    static Tensor forward(DitWeights.Block b, DitConfig cfg, Tensor x, Tensor sc, Backend be, Workspace ws) {
+        int d = cfg.hiddenSize();
+        long n = x.dim(0);
+        long t = x.dim(1);
+        Tensor mod = ws.allocate(DType.F32, n, 6L * d);
+        be.gemm().matmul(sc, b.adaWeight(), mod, Epilogue.linear(b.adaBias()));
+        Tensor[] m = new Tensor[6]; // shift_msa, scale_msa, gate_msa, shift_mlp, scale_mlp, gate_mlp
+        for (int k = 0; k < 6; k++) {
+            m[k] = mod.narrow(1, (long) k * d, d).contiguous(ws);
+        }
+        Tensor out = ws.allocate(DType.F32, x.shape());
+        x.copyTo(out);
+
+        Tensor h = ws.allocate(DType.F32, x.shape());
+        be.norms().layerNorm(out, null, null, 1e-6f, h);
+        be.pointwise().modulate(h, m[0], m[1], h);
+        Tensor a = DitAttention.forward(b, cfg, h, be, ws);
+        addGated(out, a, m[2], be);
+
+        be.norms().layerNorm(out, null, null, 1e-6f, h);
+        be.pointwise().modulate(h, m[3], m[4], h);
+        Tensor hidden = ws.allocate(DType.F32, n, t, 4L * d);
+        be.gemm().matmul(h, b.fc1Weight(), hidden, Epilogue.linear(b.fc1Bias()).withActivation(UnaryOp.GELU_TANH));
+        Tensor mlp = ws.allocate(DType.F32, n, t, d);
+        be.gemm().matmul(hidden, b.fc2Weight(), mlp, Epilogue.linear(b.fc2Bias()));
+        addGated(out, mlp, m[5], be);
+        return out;
+    }
+
+    /** x += gate[:, None, :] · y. */
+    private static void addGated(Tensor x, Tensor y, Tensor gate, Backend be) {
+        be.pointwise().binary(BinaryOp.MUL, y, gate.unsqueeze(1), y);
+        be.pointwise().binary(BinaryOp.ADD, x, y, x);
+    }
+}

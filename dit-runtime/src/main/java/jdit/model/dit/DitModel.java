@@ -1,0 +1,130 @@
+package jdit.model.dit;
+
+import jdit.backend.Backend;
+import jdit.backend.BinaryOp;
+import jdit.backend.Conv2dSpec;
+import jdit.backend.Epilogue;
+import jdit.backend.UnaryOp;
+import jdit.io.WeightStore;
+import jdit.tensor.DType;
+import jdit.tensor.Tensor;
+import jdit.tensor.Workspace;
+
+/**
+ * A DiT (Peebles and Xie 2023) as facebookresearch/DiT {@code models.py} runs it: patch embedding plus the stored
+ * sin-cos position table, timestep and label embeddings summed into c, adaLN-Zero blocks, the final layer and
+ * unpatchify. Immutable after load; activations come from the caller's {@link Workspace}.
+ */
+public final class DitModel implements AutoCloseable {
+    private final DitConfig config;
+    private final DitWeights w;
+    private final Workspace weightMemory;
+
+    private DitModel(DitConfig config, DitWeights w, Workspace weightMemory) {
+        this.config = config;
+        this.w = w;
+        this.weightMemory = weightMemory;
+    }
+
+    /** Loads the original layout from {@code store}, checking every key and shape against {@code config}. */
+    public static DitModel load(WeightStore store, DitConfig config) {
+        Workspace mem = new Workspace();
+        try {
+            return new DitModel(config, DitWeights.load(store, config, mem), mem);
+        } catch (RuntimeException e) {
+            mem.close();
+            throw e;
+        }
+    }
+
+    public DitConfig config() {
+        return config;
+    }
+
+    /** The model output [N, outC, H, W] for latents x [N, C, H, W] at timesteps t with labels y. */
+    public Tensor forward(Tensor x, double[] t, long[] y, Backend be, Workspace ws) {
+        Tensor c = conditioning(t, y, be, ws); // [N, D]
+        Tensor sc = ws.allocate(DType.F32, c.shape());
+        be.pointwise().unary(UnaryOp.SILU, c, sc);
+        Tensor h = tokens(x, be, ws);
+        for (int i = 0; i < config.depth(); i++) {
+            h = DitBlock.forward(w.blocks().get(i), config, h, sc, be, ws);
+        }
+        return unpatchify(finalLayer(h, sc, be, ws), ws);
+    }
+
+    /** c = t_emb + y_emb [N, D]. */
+    public Tensor conditioning(double[] t, long[] y, Backend be, Workspace ws) {
+        Tensor tFreq = DitEmbeddings.timestepFrequencies(java.lang.foreign.Arena.ofAuto(), t);
+        Tensor c = timestepEmbedding(tFreq, be, ws);
+        be.pointwise().binary(BinaryOp.ADD, c, labelEmbedding(y, ws), c);
+        return c;
+    }
+
+    /** Linear(256, D), SiLU, Linear(D, D) on the frequencies [N, 256]. */
+    public Tensor timestepEmbedding(Tensor tFreq, Backend be, Workspace ws) {
+        long n = tFreq.dim(0);
+        Tensor h = ws.allocate(DType.F32, n, config.hiddenSize());
+        be.gemm().matmul(tFreq, w.tMlp0Weight(), h, Epilogue.linear(w.tMlp0Bias()).withActivation(UnaryOp.SILU));
+        Tensor out = ws.allocate(DType.F32, n, config.hiddenSize());
+        be.gemm().matmul(h, w.tMlp2Weight(), out, Epilogue.linear(w.tMlp2Bias()));
+        return out;
+    }
+
+    /** Rows of the label table [N, D]; label {@code numClasses} is the null (unconditional) class. */
+    public Tensor labelEmbedding(long[] y, Workspace ws) {
+        Tensor out = ws.allocate(DType.F32, y.length, config.hiddenSize());
+        for (int n = 0; n < y.length; n++) {
+            if (y[n] < 0 || y[n] > config.numClasses()) {
+                throw new IllegalArgumentException("class " + y[n] + " outside [0, " + config.numClasses() + "]");
+            }
+            w.yTable().select(0, y[n]).copyTo(out.select(0, n));
+        }
+        return out;
+    }
+
+    /** Patch embedding plus the position table: x [N, C, H, W] -> tokens [N, T, D], token = row·(W/p) + column. */
+    public Tensor tokens(Tensor x, Backend be, Workspace ws) {
+        int p = config.patchSize();
+        long n = x.dim(0);
+        long g = x.dim(2) / p;
+        Tensor conv = ws.allocate(DType.F32, n, config.hiddenSize(), g, g);
+        be.conv().conv2d(x, w.xEmbedderWeight(), w.xEmbedderBias(), Conv2dSpec.of(p, 0), conv);
+        Tensor tok = ws.allocate(DType.F32, n, g * g, config.hiddenSize());
+        conv.reshape(n, config.hiddenSize(), g * g).transpose(1, 2).copyTo(tok); // [N, D, T] -> [N, T, D]
+        be.pointwise().binary(BinaryOp.ADD, tok, w.posEmbed(), tok);
+        return tok;
+    }
+
+    /** adaLN modulation (shift, scale), LayerNorm without affine, Linear to p·p·outC: [N, T, p²·outC]. */
+    public Tensor finalLayer(Tensor x, Tensor sc, Backend be, Workspace ws) {
+        int d = config.hiddenSize();
+        Tensor mod = ws.allocate(DType.F32, x.dim(0), 2L * d);
+        be.gemm().matmul(sc, w.finalAdaWeight(), mod, Epilogue.linear(w.finalAdaBias()));
+        Tensor shift = mod.narrow(1, 0, d).contiguous(ws);
+        Tensor scale = mod.narrow(1, d, d).contiguous(ws);
+        Tensor h = ws.allocate(DType.F32, x.shape());
+        be.norms().layerNorm(x, null, null, 1e-6f, h);
+        be.pointwise().modulate(h, shift, scale, h);
+        Tensor out = ws.allocate(DType.F32, x.dim(0), x.dim(1), w.finalLinearBias().dim(0));
+        be.gemm().matmul(h, w.finalLinearWeight(), out, Epilogue.linear(w.finalLinearBias()));
+        return out;
+    }
+
+    /** [N, T, p·p·c] -> [N, c, H, W]: linear channel (pi·p + qi)·c + ch lands at (ch, hi·p + pi, wi·p + qi). */
+    public Tensor unpatchify(Tensor f, Workspace ws) {
+        int p = config.patchSize();
+        int c = config.outChannels();
+        long n = f.dim(0);
+        long g = Math.round(Math.sqrt(f.dim(1)));
+        Tensor out = ws.allocate(DType.F32, n, c, g * p, g * p);
+        // [N, h, w, p, q, c] -> [N, c, h, p, w, q]
+        f.reshape(n, g, g, p, p, c).permute(0, 5, 1, 3, 2, 4).copyTo(out.reshape(n, c, g, p, g, p));
+        return out;
+    }
+
+    @Override
+    public void close() {
+        weightMemory.close();
+    }
+}
