@@ -86,6 +86,8 @@ torch_zip("pickle_os_system.pt", b"\x80\x02cos\nsystem\nX\x02\x00\x00\x00ls\x85R
 torch_zip("pickle_builtins_eval.pt",
           b"\x80\x04\x8c\x08builtins\x8c\x04eval\x93\x8c\x041+1\x85R.", "refusing global 'builtins.eval'")
 torch_zip("pickle_argparse_namespace.pt", b"\x80\x02cargparse\nNamespace\n)R.", "refusing global 'argparse.Namespace'")
+# A dict whose key is a list that contains itself: hashing it would recurse forever.
+torch_zip("pickle_recursive_key.pt", b"\x80\x02}q\x00]q\x01h\x01ah\x01Ns.", "dict key of type ArrayList is not allowed")
 
 good = os.path.join(root, "torch", "state_dict_small.pt")
 src = zipfile.ZipFile(good)

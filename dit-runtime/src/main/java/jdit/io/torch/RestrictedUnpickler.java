@@ -201,14 +201,14 @@ final class RestrictedUnpickler {
                 case 'b' -> build(pop(), peek());
                 case 's' -> {
                     Object v = pop();
-                    Object k = pop();
+                    Object k = key(pop());
                     dict(peek()).put(k, v);
                 }
                 case 'u' -> {
                     List<Object> kv = popToMark();
                     Map<Object, Object> d = dict(peek());
                     for (int i = 0; i + 1 < kv.size(); i += 2) {
-                        d.put(kv.get(i), kv.get(i + 1));
+                        d.put(key(kv.get(i)), kv.get(i + 1));
                     }
                 }
                 case 'a' -> {
@@ -247,6 +247,15 @@ final class RestrictedUnpickler {
                 "refusing global '" + module + "." + name + "': a state dict may only name " + AllowedGlobals.describe()));
     }
 
+    /** State-dict keys are scalars; a container key could even contain itself and hash forever. */
+    private Object key(Object k) {
+        if (k instanceof String || k instanceof Long || k instanceof Double || k instanceof Boolean
+                || k == PickleValues.None.NONE) {
+            return k;
+        }
+        throw error("dict key of type " + describe(k) + " is not allowed in a state dict");
+    }
+
     @SuppressWarnings("unchecked")
     private Map<Object, Object> dict(Object o) {
         if (o instanceof Map<?, ?> m) {
@@ -279,7 +288,7 @@ final class RestrictedUnpickler {
                 || !(t.get(1) instanceof Global g) || g.kind() != AllowedGlobals.Kind.STORAGE_TYPE
                 || !(t.get(2) instanceof String key) || !(t.get(3) instanceof String location)
                 || !(t.get(4) instanceof Long numel)) {
-            throw error("unexpected persistent id " + pid);
+            throw error("unexpected persistent id (" + describe(pid) + ")");
         }
         StoredDType dtype = StoredDType.fromTorchStorage(g.name()).orElseThrow();
         return new StorageRef(dtype, key, location, numel);
@@ -297,7 +306,7 @@ final class RestrictedUnpickler {
             case REBUILD_TENSOR, REBUILD_TENSOR_V2 -> {
                 if (a.size() < 4 || !(a.get(0) instanceof StorageRef s) || !(a.get(1) instanceof Long off)
                         || !(a.get(2) instanceof Tuple size) || !(a.get(3) instanceof Tuple stride)) {
-                    throw error(g.qualified() + " called with unexpected arguments " + a);
+                    throw error(g.qualified() + " called with " + a.size() + " unexpected arguments");
                 }
                 yield new TensorRef(s, off, longs(size), longs(stride));
             }
@@ -315,7 +324,7 @@ final class RestrictedUnpickler {
         long[] out = new long[t.items().size()];
         for (int i = 0; i < out.length; i++) {
             if (!(t.items().get(i) instanceof Long v)) {
-                throw error("size or stride holds a non-integer " + t.items().get(i));
+                throw error("size or stride holds a " + describe(t.items().get(i)) + ", not an integer");
             }
             out[i] = v;
         }

@@ -89,7 +89,12 @@ public final class TorchZipReader implements WeightStore {
         String pkl = pkls.get(0);
         String prefix = pkl.substring(0, pkl.length() - "data.pkl".length());
         ZipDirectory.Entry pe = zip.entries().get(pkl);
-        Object root = RestrictedUnpickler.load(path, pkl, f.slice(zip.dataOffset(pe), pe.size(), pkl));
+        Object root;
+        try {
+            root = RestrictedUnpickler.load(path, pkl, f.slice(zip.dataOffset(pe), pe.size(), pkl));
+        } catch (StackOverflowError e) {
+            throw new CheckpointException(path, pkl + ": the pickle nests containers too deeply to be a state dict");
+        }
         Selected sel = select(path, root);
         Map<String, Long> offsets = new LinkedHashMap<>();
         for (Map.Entry<String, TensorRef> e : sel.tensors().entrySet()) {
@@ -127,7 +132,7 @@ public final class TorchZipReader implements WeightStore {
                 }
             }
         }
-        throw new CheckpointException(path, "no tensors at the top level nor under " + NESTED_KEYS + " (keys: " + top.keySet() + ")");
+        throw new CheckpointException(path, "no tensors at the top level nor under " + NESTED_KEYS + " (" + top.size() + " keys)");
     }
 
     private static Map<String, TensorRef> tensorsOf(Path path, Map<?, ?> m) {
