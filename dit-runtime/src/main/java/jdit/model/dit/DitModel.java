@@ -17,20 +17,23 @@ import jdit.tensor.Workspace;
  */
 public final class DitModel implements AutoCloseable {
     private final DitConfig config;
+    private final DitKeys layout;
     private final DitWeights w;
     private final Workspace weightMemory;
 
-    private DitModel(DitConfig config, DitWeights w, Workspace weightMemory) {
+    private DitModel(DitConfig config, DitKeys layout, DitWeights w, Workspace weightMemory) {
         this.config = config;
+        this.layout = layout;
         this.w = w;
         this.weightMemory = weightMemory;
     }
 
-    /** Loads the original layout from {@code store}, checking every key and shape against {@code config}. */
+    /** Loads either published layout from {@code store}, checking every key and shape against {@code config}. */
     public static DitModel load(WeightStore store, DitConfig config) {
         Workspace mem = new Workspace();
         try {
-            return new DitModel(config, DitWeights.load(store, config, mem), mem);
+            DitKeys keys = DitKeys.detect(store);
+            return new DitModel(config, keys, DitWeights.load(store, config, mem, keys), mem);
         } catch (RuntimeException e) {
             mem.close();
             throw e;
@@ -39,6 +42,11 @@ public final class DitModel implements AutoCloseable {
 
     public DitConfig config() {
         return config;
+    }
+
+    /** The key layout the checkpoint was found in. */
+    public DitKeys layout() {
+        return layout;
     }
 
     /** The model output [N, outC, H, W] for latents x [N, C, H, W] at timesteps t with labels y. */

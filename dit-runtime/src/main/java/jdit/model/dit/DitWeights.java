@@ -10,8 +10,10 @@ import jdit.tensor.Tensor;
 import jdit.tensor.Workspace;
 
 /**
- * DiT's parameters in the original facebookresearch layout, converted to F32 once at load, each checked against
- * the shape the config implies (a wrong checkpoint fails naming the key and both shapes).
+ * DiT's parameters under their original (facebookresearch) names, converted to F32 once at load and each checked
+ * against the shape the config implies (a wrong checkpoint fails naming the key and both shapes). The diffusers
+ * layout is read through {@link DitKeys}: renamed keys, q/k/v concatenated, and the position table, which diffusers
+ * does not store, computed.
  */
 record DitWeights(Tensor xEmbedderWeight, Tensor xEmbedderBias, Tensor posEmbed, Tensor tMlp0Weight, Tensor tMlp0Bias,
                   Tensor tMlp2Weight, Tensor tMlp2Bias, Tensor yTable, List<Block> blocks, Tensor finalAdaWeight,
@@ -23,9 +25,13 @@ record DitWeights(Tensor xEmbedderWeight, Tensor xEmbedderBias, Tensor posEmbed,
     }
 
     static DitWeights load(WeightStore store, DitConfig c, Workspace ws) {
+        return load(store, c, ws, DitKeys.detect(store));
+    }
+
+    static DitWeights load(WeightStore store, DitConfig c, Workspace ws, DitKeys keys) {
         int d = c.hiddenSize();
         int p = c.patchSize();
-        Loader l = new Loader(store, ws);
+        Loader l = new Loader(store, ws, keys, c);
         List<Block> blocks = new ArrayList<>();
         for (int i = 0; i < c.depth(); i++) {
             String b = "blocks." + i + ".";
@@ -44,14 +50,31 @@ record DitWeights(Tensor xEmbedderWeight, Tensor xEmbedderBias, Tensor posEmbed,
                 l.get("final_layer.linear.bias", p * p * c.outChannels()));
     }
 
-    private record Loader(WeightStore store, Workspace ws) {
-        Tensor get(String key, long... shape) {
-            var entry = store.entry(key).orElseThrow(() -> new CheckpointException(store.source(), "missing key '" + key + "'"));
-            if (!entry.shape().equals(Shape.of(shape))) {
-                throw new CheckpointException(store.source(), "key '" + key + "' has shape " + entry.shape()
-                        + ", the config expects " + Shape.of(shape));
+    private record Loader(WeightStore store, Workspace ws, DitKeys keys, DitConfig config) {
+        /** The parameter named {@code canonical} in the original layout, however the checkpoint stores it. */
+        Tensor get(String canonical, long... shape) {
+            if (canonical.equals("pos_embed") && keys == DitKeys.DIFFUSERS) {
+                int grid = config.inputSize() / config.patchSize();
+                Tensor t = SinCosPositions.table(java.lang.foreign.Arena.ofAuto(), grid, config.hiddenSize());
+                Tensor out = ws.allocate(DType.F32, t.shape());
+                t.copyTo(out);
+                return out;
             }
-            return store.tensorAs(key, DType.F32, ws);
+            java.util.List<String> parts = keys.stored(canonical);
+            long rows = shape[0] / parts.size();
+            long[] partShape = shape.clone();
+            partShape[0] = rows;
+            Tensor out = ws.allocate(DType.F32, Shape.of(shape));
+            for (int i = 0; i < parts.size(); i++) {
+                String key = parts.get(i);
+                var entry = store.entry(key).orElseThrow(() -> new CheckpointException(store.source(), "missing key '" + key + "'"));
+                if (!entry.shape().equals(Shape.of(partShape))) {
+                    throw new CheckpointException(store.source(), "key '" + key + "' has shape " + entry.shape()
+                            + ", the config expects " + Shape.of(partShape));
+                }
+                store.tensor(key).copyTo(out.narrow(0, i * rows, rows)); // q, k, v stacked as the original's qkv rows
+            }
+            return out;
         }
     }
 }

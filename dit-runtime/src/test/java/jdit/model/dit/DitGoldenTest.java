@@ -88,4 +88,27 @@ class DitGoldenTest {
             assertEquals(8, DitConfig.fromJson(weights.metadata().get("config")).outChannels());
         }
     }
+
+    @Test
+    void theComputedPositionTableIsTheOneTheOriginalCheckpointStores() {
+        try (SafetensorsReader weights = open("dit_tiny.safetensors")) {
+            Tensor stored = weights.tensor("pos_embed"); // [1, 16, 64]
+            assertClose(stored, SinCosPositions.table(Arena.ofAuto(), 4, 64), 1e-6, 0, "pos_embed");
+        }
+    }
+
+    @Test
+    void theDiffusersLayoutGivesTheSameOutput() {
+        try (SafetensorsReader weights = open("dit_tiny_diffusers.safetensors"); SafetensorsReader io = open("dit_tiny_io.safetensors");
+             SafetensorsReader orig = open("dit_tiny.safetensors"); CpuBackend cpu = CpuBackend.create(2, true);
+             Workspace ws = new Workspace()) {
+            DitConfig cfg = DitConfig.fromJson(orig.metadata().get("config"));
+            try (DitModel model = DitModel.load(weights, cfg)) {
+                assertEquals(DitKeys.DIFFUSERS, model.layout());
+                Tensor out = model.forward(io.tensor("x"), io.tensor("t").toDoubleArray(), io.tensor("y").toLongArray(),
+                        cpu.backend(), ws);
+                assertClose(io.tensor("out"), out, 1e-5, 1e-5, "out (diffusers layout)");
+            }
+        }
+    }
 }
