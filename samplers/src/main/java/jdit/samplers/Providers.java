@@ -29,7 +29,10 @@ public final class Providers {
         }
     }
 
-    /** {@code ddim}: DDIM with the config's eta (0 = deterministic). */
+    /**
+     * {@code ddim}: diffusers' DDIM with the config's eta; with {@code learnedVariance} (a DiT-style model), DiT's
+     * own eta-0 DDIM over the IDDPM-respaced process.
+     */
     public static final class Ddim implements SamplerProvider {
         @Override
         public String name() {
@@ -38,6 +41,10 @@ public final class Providers {
 
         @Override
         public Sampler create(SamplerConfig c) {
+            if (c.learnedVariance()) {
+                double[] betas = c.schedule().betas(c.trainSteps(), c.betaStart(), c.betaEnd());
+                return new RespacedDdimSampler(Respacing.of(betas, Integer.toString(c.steps())));
+            }
             return new DdimSampler(c);
         }
     }

@@ -13,11 +13,14 @@ import java.util.TreeSet;
 public record Respacing(long[] timestepMap, double[] betas) {
 
     /**
-     * Respaces {@code trainBetas} by {@code sectionCounts} ("250" or "10,15,20", one count per equal section of the
-     * training steps).
+     * Respaces {@code trainBetas} by {@code sectionCounts}: "250" or "10,15,20" (one count per equal section of the
+     * training steps), or "ddim50" (an integer stride giving exactly 50 steps).
      */
     public static Respacing of(double[] trainBetas, String sectionCounts) {
         int n = trainBetas.length;
+        if (sectionCounts.startsWith("ddim")) {
+            return keep(trainBetas, ddimStride(n, Integer.parseInt(sectionCounts.substring(4))));
+        }
         String[] parts = sectionCounts.split(",");
         int sections = parts.length;
         int sizePer = n / sections;
@@ -38,6 +41,25 @@ public record Respacing(long[] timestepMap, double[] betas) {
             }
             start += size;
         }
+        return keep(trainBetas, keep);
+    }
+
+    /** "ddimN": the steps 0, s, 2s, ... for the integer stride s that gives exactly N of them. */
+    private static TreeSet<Integer> ddimStride(int n, int count) {
+        for (int stride = 1; stride < n; stride++) {
+            if ((n + stride - 1) / stride == count) {
+                TreeSet<Integer> keep = new TreeSet<>();
+                for (int t = 0; t < n; t += stride) {
+                    keep.add(t);
+                }
+                return keep;
+            }
+        }
+        throw new IllegalArgumentException("cannot create exactly " + count + " steps with an integer stride over " + n);
+    }
+
+    private static Respacing keep(double[] trainBetas, TreeSet<Integer> keep) {
+        int n = trainBetas.length;
         List<Long> map = new ArrayList<>();
         List<Double> betas = new ArrayList<>();
         double abar = 1;

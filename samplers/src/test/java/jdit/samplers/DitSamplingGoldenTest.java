@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * DiT's own guided forward (facebookresearch/DiT {@code forward_with_cfg} at scale 4, guidance on 3 channels) on the
- * tiny golden model, and the 10-step respaced DDPM with learned variance replaying the recorded noise.
+ * tiny golden model, the 10-step respaced DDPM with learned variance replaying the recorded noise, and the 10-step DDIM.
  */
 class DitSamplingGoldenTest {
     private static SafetensorsReader open(String name) {
@@ -85,6 +85,17 @@ class DitSamplingGoldenTest {
                     s.step(out, i, x, o -> noise.select(0, draw[0]++).copyTo(o), be.pointwise());
                 }
                 assertCloseRel(io.tensor("ddpm10"), x, 1e-4, "ddpm10");
+
+                // DiT's ddim_sample_loop (eta 0) over the same respaced process, through the "ddim" name
+                Sampler d = Samplers.byName("ddim").create(new SamplerConfig(1000, BetaSchedule.LINEAR, 1e-4, 0.02, 10,
+                        1, 0, true, SigmaSpacing.DEFAULT));
+                z.copyTo(x);
+                for (int i = 0; i < 10; i++) {
+                    double[] t = new double[(int) x.dim(0)];
+                    java.util.Arrays.fill(t, d.timesteps()[i]);
+                    d.step(forwardWithCfg(model, x, t, y, be, ws), i, x, null, be.pointwise());
+                }
+                assertCloseRel(io.tensor("ddim10"), x, 1e-4, "ddim10");
 
             }
         }

@@ -51,4 +51,11 @@ class ScheduleTest {
         assertEquals(1 - ab, cos[0], 1e-15);
         assertEquals(0.999, cos[999], 0); // the cap
     }
+
+    @Test
+    void ddimStrideSpacing() {
+        Respacing s = Respacing.of(BetaSchedule.LINEAR.betas(1000, 1e-4, 0.02), "ddim10");
+        assertArrayEquals(new long[] {0, 100, 200, 300, 400, 500, 600, 700, 800, 900}, s.timestepMap());
+        assertThrows(IllegalArgumentException.class, () -> Respacing.of(new double[10], "ddim7")); // strides give 10, 5, 4, 3, 2 or 1 steps
+    }
 }

@@ -1,0 +1,52 @@
+package jdit.samplers;
+
+import java.lang.foreign.Arena;
+import jdit.backend.Pointwise;
+import jdit.sampling.NoiseSource;
+import jdit.sampling.Sampler;
+import jdit.tensor.DType;
+import jdit.tensor.Tensor;
+
+/**
+ * DDIM with eta 0 over an IDDPM-respaced process, as DiT's {@code ddim_sample_loop} runs it:
+ * {@code x' = sqrt(abar_prev)·x0 + sqrt(1 - abar_prev)·eps} with {@code x0 = sqrt(1/abar)·x - sqrt(1/abar - 1)·eps};
+ * a learned-variance output's extra channels are ignored.
+ */
+final class RespacedDdimSampler implements Sampler {
+    private final double[] abar;
+    private final double[] timesteps;
+
+    RespacedDdimSampler(Respacing respacing) {
+        double[] betas = respacing.betas();
+        int n = betas.length;
+        abar = new double[n];
+        double acc = 1;
+        for (int i = 0; i < n; i++) {
+            acc *= 1 - betas[i];
+            abar[i] = acc;
+        }
+        timesteps = new double[n];
+        for (int i = 0; i < n; i++) {
+            timesteps[i] = respacing.timestepMap()[n - 1 - i];
+        }
+    }
+
+    @Override
+    public double[] timesteps() {
+        return timesteps.clone();
+    }
+
+    @Override
+    public void step(Tensor output, int step, Tensor x, NoiseSource noise, Pointwise ops) {
+        int t = abar.length - 1 - step;
+        double a = abar[t];
+        double ap = t > 0 ? abar[t - 1] : 1;
+        Tensor eps = output.narrow(1, 0, x.dim(1));
+        if (!eps.isContiguous()) {
+            Tensor c = Tensor.allocate(Arena.ofAuto(), DType.F32, eps.shape());
+            eps.copyTo(c);
+            eps = c;
+        }
+        LinearStep.apply(x, Math.sqrt(ap / a), eps, -Math.sqrt(ap) * Math.sqrt(1 / a - 1) + Math.sqrt(1 - ap), false, 0, noise, ops);
+    }
+}
