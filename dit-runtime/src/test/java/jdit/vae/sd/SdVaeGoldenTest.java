@@ -1,0 +1,24 @@
+package jdit.vae.sd;
+
+import static jdit.testing.Tensors.assertClose;
+
+import jdit.backend.cpu.CpuBackend;
+import jdit.io.safetensors.SafetensorsReader;
+import jdit.tensor.Workspace;
+import jdit.testing.TestData;
+import org.junit.jupiter.api.Test;
+
+/** The SD VAE decoder against diffusers' AutoencoderKL (golden sdvae/), with both attention key namings. */
+class SdVaeGoldenTest {
+    @Test
+    void decodeMatchesDiffusersWithCurrentAndLegacyNames() {
+        for (String file : new String[] {"sdvae_tiny.safetensors", "sdvae_tiny_legacy_attn_names.safetensors"}) {
+            try (SafetensorsReader weights = SafetensorsReader.open(TestData.golden().resolve("sdvae/" + file));
+                 SafetensorsReader io = SafetensorsReader.open(TestData.golden().resolve("sdvae/sdvae_tiny_io.safetensors"));
+                 CpuBackend cpu = CpuBackend.create(2, true); Workspace ws = new Workspace();
+                 SdVaeDecoder dec = new SdVaeDecoder(weights, new int[] {32, 64}, 2, 32, 0.18215f)) {
+                assertClose(io.tensor("decoded"), dec.decode(io.tensor("z"), cpu.backend(), ws), 1e-5, 1e-5, file);
+            }
+        }
+    }
+}
