@@ -8,16 +8,19 @@ import jdit.tensor.Workspace;
 import jdit.testing.TestData;
 import org.junit.jupiter.api.Test;
 
-/** The SD VAE decoder against diffusers' AutoencoderKL (golden sdvae/), with both attention key namings. */
+/** The SD VAE decoder and encoder against diffusers' AutoencoderKL (golden sdvae/), with both attention key namings. */
 class SdVaeGoldenTest {
     @Test
-    void decodeMatchesDiffusersWithCurrentAndLegacyNames() {
+    void decodeAndEncodeMatchDiffusersWithCurrentAndLegacyNames() {
         for (String file : new String[] {"sdvae_tiny.safetensors", "sdvae_tiny_legacy_attn_names.safetensors"}) {
             try (SafetensorsReader weights = SafetensorsReader.open(TestData.golden().resolve("sdvae/" + file));
                  SafetensorsReader io = SafetensorsReader.open(TestData.golden().resolve("sdvae/sdvae_tiny_io.safetensors"));
                  CpuBackend cpu = CpuBackend.create(2, true); Workspace ws = new Workspace();
-                 SdVaeDecoder dec = new SdVaeDecoder(weights, new int[] {32, 64}, 2, 32, 0.18215f)) {
-                assertClose(io.tensor("decoded"), dec.decode(io.tensor("z"), cpu.backend(), ws), 1e-5, 1e-5, file);
+                 SdVae vae = new SdVae(weights, new int[] {32, 64}, 2, 32, 0.18215f)) {
+                assertClose(io.tensor("decoded"), vae.decode(io.tensor("z"), cpu.backend(), ws), 1e-5, 1e-5, file);
+                jdit.tensor.Tensor[] post = vae.encode(io.tensor("image"), cpu.backend(), ws);
+                assertClose(io.tensor("enc_mean"), post[0], 1e-5, 1e-5, file + " mean");
+                assertClose(io.tensor("enc_logvar"), post[1], 1e-5, 1e-5, file + " logvar");
             }
         }
     }

@@ -12,12 +12,13 @@ import jdit.tensor.Tensor;
 import jdit.tensor.Workspace;
 
 /**
- * The SD VAE (diffusers {@code AutoencoderKL}) decoder: post_quant_conv, conv_in, mid block (resnet, single-head
+ * The SD VAE (diffusers {@code AutoencoderKL}). Decoder: post_quant_conv, conv_in, mid block (resnet, single-head
  * attention, resnet), up blocks of (layers_per_block + 1) resnets each followed, but for the last, by a nearest x2
- * upsample and a 3x3 conv, then GroupNorm, SiLU, conv_out. Reads current ({@code to_q}) and legacy ({@code query})
- * attention names. Weights are converted to F32 at load.
+ * upsample and a 3x3 conv, then GroupNorm, SiLU, conv_out. The encoder mirrors it with layers_per_block resnets per
+ * down block and a stride-2 conv on the (0,1,0,1)-padded map, ending in quant_conv (mean and log variance).
+ * Reads current ({@code to_q}) and legacy ({@code query}) attention names. Weights are converted to F32 once.
  */
-public final class SdVaeDecoder implements AutoCloseable {
+public final class SdVae implements AutoCloseable {
     private static final float EPS = 1e-6f;
 
     private final WeightStore store;
@@ -31,7 +32,7 @@ public final class SdVaeDecoder implements AutoCloseable {
     private final java.util.Map<String, Tensor> converted = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Decoder of {@code store}; {@code blockOut} as in the config (e.g. [128, 256, 512, 512]). */
-    public SdVaeDecoder(WeightStore store, int[] blockOut, int layersPerBlock, int groups, float scalingFactor) {
+    public SdVae(WeightStore store, int[] blockOut, int layersPerBlock, int groups, float scalingFactor) {
         this.store = store;
         this.blockOut = blockOut.clone();
         this.layersPerBlock = layersPerBlock;
@@ -69,6 +70,41 @@ public final class SdVaeDecoder implements AutoCloseable {
         }
         h = normSilu(h, "decoder.conv_norm_out", true, be, ws);
         return conv(h, "decoder.conv_out", 1, be, ws);
+    }
+
+    /** The posterior's mean and log variance [N, 4, h, w] each, for an image [N, 3, 8h, 8w] in [-1, 1] (unscaled). */
+    public Tensor[] encode(Tensor image, Backend be, Workspace ws) {
+        Tensor h = conv(image, "encoder.conv_in", 1, be, ws);
+        for (int b = 0; b < blockOut.length; b++) {
+            String p = "encoder.down_blocks." + b;
+            for (int r = 0; r < layersPerBlock; r++) {
+                h = resnet(h, p + ".resnets." + r, be, ws);
+            }
+            if (b < blockOut.length - 1) {
+                h = convStride2(padRightBottom(h, ws), p + ".downsamplers.0.conv", be, ws);
+            }
+        }
+        h = resnet(h, "encoder.mid_block.resnets.0", be, ws);
+        h = attention(h, "encoder.mid_block.attentions.0", be, ws);
+        h = resnet(h, "encoder.mid_block.resnets.1", be, ws);
+        h = normSilu(h, "encoder.conv_norm_out", true, be, ws);
+        h = conv(conv(h, "encoder.conv_out", 1, be, ws), "quant_conv", 0, be, ws); // [N, 2·latent, h, w]
+        long c = h.dim(1) / 2;
+        return new Tensor[] {h.narrow(1, 0, c).contiguous(ws), h.narrow(1, c, c).contiguous(ws)};
+    }
+
+    /** diffusers' Downsample2D: pad (0, 1, 0, 1) with zeros, then a 3x3 conv with stride 2 and no padding. */
+    private static Tensor padRightBottom(Tensor x, Workspace ws) {
+        Tensor out = ws.allocateZeroed(DType.F32, x.dim(0), x.dim(1), x.dim(2) + 1, x.dim(3) + 1);
+        x.copyTo(out.narrow(2, 0, x.dim(2)).narrow(3, 0, x.dim(3)));
+        return out;
+    }
+
+    private Tensor convStride2(Tensor x, String prefix, Backend be, Workspace ws) {
+        Tensor wt = w(prefix + ".weight");
+        Tensor out = ws.allocate(DType.F32, x.dim(0), wt.dim(0), (x.dim(2) - 3) / 2 + 1, (x.dim(3) - 3) / 2 + 1);
+        be.conv().conv2d(x, wt, w(prefix + ".bias"), Conv2dSpec.of(2, 0), out);
+        return out;
     }
 
     private Tensor conv(Tensor x, String prefix, int pad, Backend be, Workspace ws) {
