@@ -29,19 +29,12 @@ final class IddpmSampler implements Sampler {
     IddpmSampler(Respacing respacing, Variance variance) {
         this.betas = respacing.betas();
         this.variance = variance;
-        int n = betas.length;
-        abar = new double[n];
-        abarPrev = new double[n];
-        double acc = 1;
-        for (int i = 0; i < n; i++) {
-            abarPrev[i] = acc;
-            acc *= 1 - betas[i];
-            abar[i] = acc;
+        this.abar = respacing.alphasCumprod();
+        this.abarPrev = new double[abar.length];
+        for (int i = 0; i < abar.length; i++) {
+            abarPrev[i] = i == 0 ? 1 : abar[i - 1];
         }
-        timesteps = new double[n];
-        for (int i = 0; i < n; i++) {
-            timesteps[i] = respacing.timestepMap()[n - 1 - i];
-        }
+        this.timesteps = respacing.samplingTimesteps();
     }
 
     @Override

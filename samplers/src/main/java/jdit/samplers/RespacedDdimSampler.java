@@ -17,18 +17,8 @@ final class RespacedDdimSampler implements Sampler {
     private final double[] timesteps;
 
     RespacedDdimSampler(Respacing respacing) {
-        double[] betas = respacing.betas();
-        int n = betas.length;
-        abar = new double[n];
-        double acc = 1;
-        for (int i = 0; i < n; i++) {
-            acc *= 1 - betas[i];
-            abar[i] = acc;
-        }
-        timesteps = new double[n];
-        for (int i = 0; i < n; i++) {
-            timesteps[i] = respacing.timestepMap()[n - 1 - i];
-        }
+        abar = respacing.alphasCumprod();
+        timesteps = respacing.samplingTimesteps();
     }
 
     @Override

@@ -75,4 +75,24 @@ public record Respacing(long[] timestepMap, double[] betas) {
         return new Respacing(map.stream().mapToLong(Long::longValue).toArray(),
                 betas.stream().mapToDouble(Double::doubleValue).toArray());
     }
+
+    /** Cumulative products of {@code 1 - beta} over the respaced betas. */
+    double[] alphasCumprod() {
+        double[] abar = new double[betas.length];
+        double acc = 1;
+        for (int i = 0; i < betas.length; i++) {
+            acc *= 1 - betas[i];
+            abar[i] = acc;
+        }
+        return abar;
+    }
+
+    /** The original step indices in sampling order (last kept step first), as the model is called with them. */
+    double[] samplingTimesteps() {
+        double[] t = new double[timestepMap.length];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = timestepMap[t.length - 1 - i];
+        }
+        return t;
+    }
 }
