@@ -157,7 +157,7 @@ public final class CpuPointwise implements Pointwise {
         MemorySegment xs = x.data(), os = out.data();
         parallel.forRange(x.numel() / n, Math.max(1, GRAIN / n), (r0, r1) -> {
             for (long r = r0; r < r1; r++) {
-                RowSoftmax.row(xs, os, r * n * 4, n, scale);
+                RowSoftmax.row(xs.asSlice(r * n * 4, n * 4), os.asSlice(r * n * 4, n * 4), 0, n, scale); // exact-class slices
             }
         });
     }
