@@ -11,5 +11,5 @@ import jdit.tensor.Device;
  * alias its input only where the op says so.
  */
 public record Backend(Device device, Memory memory, Gemm gemm, Norms norms, Pointwise pointwise, Conv conv,
-                      Reductions reductions) {
+                      Reductions reductions, Attention attention) {
 }

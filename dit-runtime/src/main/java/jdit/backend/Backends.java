@@ -1,5 +1,6 @@
 package jdit.backend;
 
+import jdit.backend.ref.ReferenceAttention;
 import jdit.backend.ref.ReferenceConv;
 import jdit.backend.ref.ReferenceGemm;
 import jdit.backend.ref.ReferenceMemory;
@@ -16,6 +17,6 @@ public final class Backends {
     /** The double-precision reference: plain loops, slow by design, the oracle every backend is tested against. */
     public static Backend reference() {
         return new Backend(Device.CPU, new ReferenceMemory(), new ReferenceGemm(), new ReferenceNorms(),
-                new ReferencePointwise(), new ReferenceConv(), new ReferenceReductions());
+                new ReferencePointwise(), new ReferenceConv(), new ReferenceReductions(), new ReferenceAttention());
     }
 }

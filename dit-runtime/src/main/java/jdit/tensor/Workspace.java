@@ -77,6 +77,17 @@ public final class Workspace implements AutoCloseable {
         scratch.clear();
     }
 
+    /**
+     * Returns every tensor handed out so far to the pool, keeping the memory for reuse: a loop calls it once per
+     * iteration after copying out what it keeps. Tensors handed out before must not be used afterwards.
+     */
+    public synchronized void releaseAll() {
+        for (Handout h : List.copyOf(live.values())) {
+            giveBack(h);
+        }
+        scratch.clear();
+    }
+
     /** Largest number of bytes handed out at once. */
     public synchronized long peakBytes() {
         return peakBytes;

@@ -13,6 +13,7 @@ public final class CpuBackend implements AutoCloseable {
     private final OpenBlas.Result blas;
     private final CpuGemm gemm;
     private final CpuConv conv;
+    private final CpuAttention attention;
     private final Backend backend;
 
     private CpuBackend(int threads, boolean useOpenBlas) {
@@ -20,8 +21,10 @@ public final class CpuBackend implements AutoCloseable {
         this.blas = useOpenBlas ? OpenBlas.load() : new OpenBlas.Result(null, "OpenBLAS disabled by request");
         this.gemm = new CpuGemm(parallel, blas.blas());
         this.conv = new CpuConv(gemm, parallel);
-        this.backend = new Backend(Device.CPU, new CpuMemory(), gemm, new CpuNorms(parallel), new CpuPointwise(parallel),
-                conv, new CpuReductions(parallel));
+        CpuPointwise pointwise = new CpuPointwise(parallel);
+        this.attention = new CpuAttention(gemm, pointwise);
+        this.backend = new Backend(Device.CPU, new CpuMemory(), gemm, new CpuNorms(parallel), pointwise, conv,
+                new CpuReductions(parallel), attention);
     }
 
     /** A CPU backend on {@code threads} threads, with OpenBLAS gemm if {@code useOpenBlas} and it loads. */
@@ -54,6 +57,7 @@ public final class CpuBackend implements AutoCloseable {
 
     @Override
     public void close() {
+        attention.close();
         conv.close();
         gemm.close();
         parallel.close();

@@ -1,22 +1,24 @@
 package jdit.model.dit;
 
+import jdit.attention.AttentionContext;
+import jdit.attention.AttentionPlan;
 import jdit.backend.Backend;
 import jdit.backend.Epilogue;
-import jdit.backend.UnaryOp;
 import jdit.tensor.DType;
 import jdit.tensor.Tensor;
 import jdit.tensor.Workspace;
 
 /**
- * timm's Attention as DiT uses it: qkv = Linear(D, 3D) with rows [q; k; v], each head-major; dense softmax attention
- * per head with scale Dh^-1/2; then proj. Dense for now: the attention extension point replaces the inner loop.
+ * timm's Attention as DiT uses it: qkv = Linear(D, 3D) with rows [q; k; v], each head-major; softmax attention per
+ * head with scale Dh^-1/2, computed by the backend's kernel under the plan the attention method gives; then proj.
  */
 final class DitAttention {
     private DitAttention() {
     }
 
     /** h [N, T, D] -> [N, T, D]. */
-    static Tensor forward(DitWeights.Block b, DitConfig cfg, Tensor h, Backend be, Workspace ws) {
+    static Tensor forward(DitWeights.Block b, DitConfig cfg, Tensor h, AttentionContext ctx,
+                          jdit.attention.AttentionMethod method, Backend be, Workspace ws) {
         int d = cfg.hiddenSize();
         int heads = cfg.numHeads();
         int dh = d / heads;
@@ -25,26 +27,16 @@ final class DitAttention {
         Tensor qkv = ws.allocate(DType.F32, n, t, 3L * d);
         be.gemm().matmul(h, b.qkvWeight(), qkv, Epilogue.linear(b.qkvBias()));
         Tensor split = qkv.reshape(n, t, 3, heads, dh); // [N, T, 3, H, Dh]
+        Tensor q = split.select(2, 0);
+        Tensor k = split.select(2, 1);
+        Tensor v = split.select(2, 2);
+        AttentionPlan plan = method.plan(ctx, q, k);
         Tensor mixed = ws.allocate(DType.F32, n, t, d);
-        Tensor scores = ws.allocate(DType.F32, t, t);
-        Tensor o = ws.allocate(DType.F32, t, dh);
-        float scale = (float) (1 / Math.sqrt(dh));
-        for (long i = 0; i < n; i++) {
-            for (int hd = 0; hd < heads; hd++) {
-                Tensor q = split.select(0, i).select(1, 0).select(1, hd).contiguous(ws); // [T, Dh]
-                Tensor k = split.select(0, i).select(1, 1).select(1, hd).contiguous(ws);
-                Tensor v = split.select(0, i).select(1, 2).select(1, hd).contiguous(ws);
-                be.gemm().matmul(q, k, scores, new Epilogue(null, UnaryOp.IDENTITY, null, scale, true)); // q·kᵀ·scale
-                be.pointwise().softmax(scores, 1f, scores);
-                be.gemm().matmul(scores, v, o, Epilogue.NONE);
-                o.copyTo(mixed.select(0, i).narrow(1, (long) hd * dh, dh));
-                ws.release(q);
-                ws.release(k);
-                ws.release(v);
-            }
-        }
+        be.attention().attend(q, k, v, plan, (float) (1 / Math.sqrt(dh)), mixed.reshape(n, t, heads, dh));
+        ws.release(qkv);
         Tensor out = ws.allocate(DType.F32, n, t, d);
         be.gemm().matmul(mixed, b.projWeight(), out, Epilogue.linear(b.projBias()));
+        ws.release(mixed);
         return out;
     }
 }

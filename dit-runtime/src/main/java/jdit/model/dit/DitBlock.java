@@ -1,5 +1,7 @@
 package jdit.model.dit;
 
+import jdit.attention.AttentionContext;
+import jdit.attention.AttentionMethod;
 import jdit.backend.Backend;
 import jdit.backend.BinaryOp;
 import jdit.backend.Epilogue;
@@ -17,7 +19,8 @@ final class DitBlock {
     }
 
     /** x [N, T, D], sc = SiLU(c) [N, D]; returns the new x (a fresh tensor from {@code ws}). */
-    static Tensor forward(DitWeights.Block b, DitConfig cfg, Tensor x, Tensor sc, Backend be, Workspace ws) {
+    static Tensor forward(DitWeights.Block b, DitConfig cfg, Tensor x, Tensor sc, AttentionContext ctx, AttentionMethod method,
+                          Backend be, Workspace ws) {
         int d = cfg.hiddenSize();
         long n = x.dim(0);
         long t = x.dim(1);
@@ -33,8 +36,9 @@ final class DitBlock {
         Tensor h = ws.allocate(DType.F32, x.shape());
         be.norms().layerNorm(out, null, null, 1e-6f, h);
         be.pointwise().modulate(h, m[0], m[1], h);
-        Tensor a = DitAttention.forward(b, cfg, h, be, ws);
+        Tensor a = DitAttention.forward(b, cfg, h, ctx, method, be, ws);
         addGated(out, a, m[2], be);
+        ws.release(a);
 
         be.norms().layerNorm(out, null, null, 1e-6f, h);
         be.pointwise().modulate(h, m[3], m[4], h);
@@ -42,7 +46,14 @@ final class DitBlock {
         be.gemm().matmul(h, b.fc1Weight(), hidden, Epilogue.linear(b.fc1Bias()).withActivation(UnaryOp.GELU_TANH));
         Tensor mlp = ws.allocate(DType.F32, n, t, d);
         be.gemm().matmul(hidden, b.fc2Weight(), mlp, Epilogue.linear(b.fc2Bias()));
+        ws.release(hidden);
         addGated(out, mlp, m[5], be);
+        ws.release(mlp);
+        ws.release(h);
+        for (Tensor chunk : m) {
+            ws.release(chunk);
+        }
+        ws.release(mod);
         return out;
     }
 

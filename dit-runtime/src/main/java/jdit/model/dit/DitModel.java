@@ -1,5 +1,8 @@
 package jdit.model.dit;
 
+import jdit.attention.AttentionContext;
+import jdit.attention.AttentionStep;
+import jdit.attention.TokenGrid;
 import jdit.backend.Backend;
 import jdit.backend.BinaryOp;
 import jdit.backend.Conv2dSpec;
@@ -49,23 +52,44 @@ public final class DitModel implements AutoCloseable {
         return layout;
     }
 
-    /** The model output [N, outC, H, W] for latents x [N, C, H, W] at timesteps t with labels y. */
+    /** The model output [N, outC, H, W] for latents x [N, C, H, W] at timesteps t with labels y, dense attention. */
     public Tensor forward(Tensor x, double[] t, long[] y, Backend be, Workspace ws) {
+        return forward(x, t, y, AttentionStep.dense(t.length == 0 ? 0 : t[0]), be, ws);
+    }
+
+    /**
+     * The same with every self-attention planned by {@code step}'s method. The result comes from {@code ws}; the
+     * intermediates go back to it as the forward proceeds.
+     */
+    public Tensor forward(Tensor x, double[] t, long[] y, AttentionStep step, Backend be, Workspace ws) {
         Tensor c = conditioning(t, y, be, ws); // [N, D]
         Tensor sc = ws.allocate(DType.F32, c.shape());
         be.pointwise().unary(UnaryOp.SILU, c, sc);
+        ws.release(c);
         Tensor h = tokens(x, be, ws);
+        int g = config.inputSize() / config.patchSize();
+        TokenGrid grid = TokenGrid.image(g, g);
         for (int i = 0; i < config.depth(); i++) {
-            h = DitBlock.forward(w.blocks().get(i), config, h, sc, be, ws);
+            AttentionContext ctx = step.at(i, config.depth(), grid, config.numHeads(), config.hiddenSize() / config.numHeads());
+            Tensor next = DitBlock.forward(w.blocks().get(i), config, h, sc, ctx, step.method(), be, ws);
+            ws.release(h);
+            h = next;
         }
-        return unpatchify(finalLayer(h, sc, be, ws), ws);
+        Tensor f = finalLayer(h, sc, be, ws);
+        ws.release(h);
+        ws.release(sc);
+        Tensor out = unpatchify(f, ws);
+        ws.release(f);
+        return out;
     }
 
     /** c = t_emb + y_emb [N, D]. */
     public Tensor conditioning(double[] t, long[] y, Backend be, Workspace ws) {
         Tensor tFreq = DitEmbeddings.timestepFrequencies(java.lang.foreign.Arena.ofAuto(), t);
         Tensor c = timestepEmbedding(tFreq, be, ws);
-        be.pointwise().binary(BinaryOp.ADD, c, labelEmbedding(y, ws), c);
+        Tensor yEmb = labelEmbedding(y, ws);
+        be.pointwise().binary(BinaryOp.ADD, c, yEmb, c);
+        ws.release(yEmb);
         return c;
     }
 
@@ -76,6 +100,7 @@ public final class DitModel implements AutoCloseable {
         be.gemm().matmul(tFreq, w.tMlp0Weight(), h, Epilogue.linear(w.tMlp0Bias()).withActivation(UnaryOp.SILU));
         Tensor out = ws.allocate(DType.F32, n, config.hiddenSize());
         be.gemm().matmul(h, w.tMlp2Weight(), out, Epilogue.linear(w.tMlp2Bias()));
+        ws.release(h);
         return out;
     }
 
@@ -100,6 +125,7 @@ public final class DitModel implements AutoCloseable {
         be.conv().conv2d(x, w.xEmbedderWeight(), w.xEmbedderBias(), Conv2dSpec.of(p, 0), conv);
         Tensor tok = ws.allocate(DType.F32, n, g * g, config.hiddenSize());
         conv.reshape(n, config.hiddenSize(), g * g).transpose(1, 2).copyTo(tok); // [N, D, T] -> [N, T, D]
+        ws.release(conv);
         be.pointwise().binary(BinaryOp.ADD, tok, w.posEmbed(), tok);
         return tok;
     }
@@ -116,6 +142,9 @@ public final class DitModel implements AutoCloseable {
         be.pointwise().modulate(h, shift, scale, h);
         Tensor out = ws.allocate(DType.F32, x.dim(0), x.dim(1), w.finalLinearBias().dim(0));
         be.gemm().matmul(h, w.finalLinearWeight(), out, Epilogue.linear(w.finalLinearBias()));
+        for (Tensor tmp : new Tensor[] {h, scale, shift, mod}) {
+            ws.release(tmp);
+        }
         return out;
     }
 

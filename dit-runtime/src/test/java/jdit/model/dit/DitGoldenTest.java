@@ -70,7 +70,9 @@ class DitGoldenTest {
                 Tensor h = io.tensor("tokens0");
                 DitWeights w = DitWeights.load(weights, cfg, ws);
                 for (int i = 0; i < cfg.depth(); i++) {
-                    h = DitBlock.forward(w.blocks().get(i), cfg, h, sc, be, ws);
+                    var ctx = jdit.attention.AttentionStep.dense(0).at(i, cfg.depth(),
+                            jdit.attention.TokenGrid.image(4, 4), cfg.numHeads(), cfg.hiddenSize() / cfg.numHeads());
+                    h = DitBlock.forward(w.blocks().get(i), cfg, h, sc, ctx, new jdit.attention.DenseAttention(), be, ws);
                     assertClose(io.tensor("block" + i + "_out"), h, 1e-5, 1e-5, "block" + i + "_out");
                 }
                 assertClose(io.tensor("final_out"), model.finalLayer(h, sc, be, ws), 1e-5, 1e-5, "final_out");
