@@ -22,6 +22,7 @@ public final class SdVae implements AutoCloseable {
     private static final float EPS = 1e-6f;
 
     private final WeightStore store;
+    private final SdVaeConfig config;
     private final Workspace weights = new Workspace();
     private final int[] blockOut;
     private final int layersPerBlock;
@@ -31,14 +32,19 @@ public final class SdVae implements AutoCloseable {
     /** F32 copies of the parameters, converted on first use and kept: a decode must not re-convert its weights. */
     private final java.util.Map<String, Tensor> converted = new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** Decoder of {@code store}; {@code blockOut} as in the config (e.g. [128, 256, 512, 512]). */
-    public SdVae(WeightStore store, int[] blockOut, int layersPerBlock, int groups, float scalingFactor) {
+    /** The VAE in {@code store}, configured by {@code config} (see {@link SdVaeConfig#of}). */
+    public SdVae(WeightStore store, SdVaeConfig config) {
         this.store = store;
-        this.blockOut = blockOut.clone();
-        this.layersPerBlock = layersPerBlock;
-        this.groups = groups;
-        this.scalingFactor = scalingFactor;
+        this.config = config;
+        this.blockOut = config.blockOutChannels().stream().mapToInt(Integer::intValue).toArray();
+        this.layersPerBlock = config.layersPerBlock();
+        this.groups = config.normGroups();
+        this.scalingFactor = config.scalingFactor();
         this.legacyAttention = store.entry("decoder.mid_block.attentions.0.query.weight").isPresent();
+    }
+
+    public SdVaeConfig config() {
+        return config;
     }
 
     private Tensor w(String key) {

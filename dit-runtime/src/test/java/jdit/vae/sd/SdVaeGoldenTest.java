@@ -16,7 +16,7 @@ class SdVaeGoldenTest {
             try (SafetensorsReader weights = SafetensorsReader.open(TestData.golden().resolve("sdvae/" + file));
                  SafetensorsReader io = SafetensorsReader.open(TestData.golden().resolve("sdvae/sdvae_tiny_io.safetensors"));
                  CpuBackend cpu = CpuBackend.create(2, true); Workspace ws = new Workspace();
-                 SdVae vae = new SdVae(weights, new int[] {32, 64}, 2, 32, 0.18215f)) {
+                 SdVae vae = new SdVae(weights, SdVaeConfig.of(weights))) {
                 assertClose(io.tensor("decoded"), vae.decode(io.tensor("z"), cpu.backend(), ws), 1e-5, 1e-5, file);
                 jdit.tensor.Tensor[] post = vae.encode(io.tensor("image"), cpu.backend(), ws);
                 assertClose(io.tensor("enc_mean"), post[0], 1e-5, 1e-5, file + " mean");
