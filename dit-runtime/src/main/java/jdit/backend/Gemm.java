@@ -2,7 +2,10 @@ package jdit.backend;
 
 import jdit.tensor.Tensor;
 
-/** Matrix products with fused epilogues. F32 operands; weights stored in F16/BF16 are converted at load. */
+/**
+ * Matrix products with fused epilogues. F32 compute; a and out are F32, b (the weights) F32, BF16 or F16, a half
+ * precision b being widened to F32 for the product.
+ */
 public interface Gemm {
     /**
      * {@code out[M, N] = epilogue(a[M, K] · b)} where b is [K, N], or [N, K] when {@code epilogue.transposedB()}.

@@ -20,6 +20,7 @@ public final class CpuGemm implements Gemm, AutoCloseable {
     private final Parallel parallel;
     private final OpenBlas blas;
     private final VectorGemm vector;
+    private final ScratchBuffer widened = new ScratchBuffer();
 
     /** Uses {@code blas} when non-null, the Vector API kernel otherwise. */
     public CpuGemm(Parallel parallel, OpenBlas blas) {
@@ -37,8 +38,19 @@ public final class CpuGemm implements Gemm, AutoCloseable {
 
     @Override
     public void matmul(Tensor a, Tensor b, Tensor out, Epilogue ep) {
-        check(a.dtype() == DType.F32 && b.dtype() == DType.F32 && out.dtype() == DType.F32,
-                "gemm needs F32 operands, got a " + a + ", b " + b + ", out " + out);
+        check(a.dtype() == DType.F32 && out.dtype() == DType.F32
+                        && (b.dtype() == DType.F32 || b.dtype() == DType.BF16 || b.dtype() == DType.F16),
+                "gemm needs F32 a and out and F32, BF16 or F16 b, got a " + a + ", b " + b + ", out " + out);
+        if (b.dtype() != DType.F32) {
+            synchronized (widened) { // the widened copy lives in one reused buffer until the product is done
+                product(a, widen(b), out, ep);
+            }
+        } else {
+            product(a, b, out, ep);
+        }
+    }
+
+    private void product(Tensor a, Tensor b, Tensor out, Epilogue ep) {
         check(b.rank() == 2 && a.rank() >= 1 && out.rank() >= 1, "gemm needs b of rank 2 and a, out of rank >= 1: a "
                 + a.shape() + ", b " + b.shape() + ", out " + out.shape());
         long k = a.dim(-1);
@@ -94,6 +106,31 @@ public final class CpuGemm implements Gemm, AutoCloseable {
         }
     }
 
+    /**
+     * b as F32 in the reused scratch: weights kept in BF16/F16 halve memory and cost one conversion pass over b per
+     * product, small next to the product itself once M reaches a few hundred rows.
+     */
+    private Tensor widen(Tensor b) {
+        check(b.rank() == 2 && b.stride(1) == 1, "a BF16/F16 b must be [K, N] with unit stride in its last dim: " + b);
+        long rows = b.dim(0);
+        long cols = b.dim(1);
+        MemorySegment dst = widened.get(rows * cols * 4);
+        MemorySegment src = b.segment();
+        boolean bf16 = b.dtype() == DType.BF16;
+        long stride = b.stride(0);
+        long base = b.offset();
+        parallel.forRange(rows, Math.max(1, 8192 / Math.max(cols, 1)), (r0, r1) -> {
+            for (long r = r0; r < r1; r++) {
+                if (bf16) {
+                    jdit.tensor.HalfFloats.bf16ToF32(src, (base + r * stride) * 2, dst, r * cols * 4, cols);
+                } else {
+                    jdit.tensor.HalfFloats.f16ToF32(src, (base + r * stride) * 2, dst, r * cols * 4, cols);
+                }
+            }
+        });
+        return Tensor.of(dst, DType.F32, b.shape());
+    }
+
     private void applyEpilogue(MemorySegment c, long m, long n, Tensor bias, UnaryOp act, Tensor residual) {
         MemorySegment bs = bias == null ? null : bias.data();
         MemorySegment rs = residual == null ? null : residual.data();
@@ -137,6 +174,7 @@ public final class CpuGemm implements Gemm, AutoCloseable {
     /** Releases the reused scratch memory. */
     @Override
     public void close() {
+        widened.close();
         vector.close();
     }
 }

@@ -33,14 +33,27 @@ public final class DitModel implements AutoCloseable {
 
     /** Loads either published layout from {@code store}, checking every key and shape against {@code config}. */
     public static DitModel load(WeightStore store, DitConfig config) {
+        return load(store, config, DType.F32);
+    }
+
+    /**
+     * The same keeping the block matrices in {@code weightDType} (F32, BF16 or F16): BF16/F16 halve the weight memory;
+     * compute stays F32.
+     */
+    public static DitModel load(WeightStore store, DitConfig config, DType weightDType) {
         Workspace mem = new Workspace();
         try {
             DitKeys keys = DitKeys.detect(store);
-            return new DitModel(config, keys, DitWeights.load(store, config, mem, keys), mem);
+            return new DitModel(config, keys, DitWeights.load(store, config, mem, keys, weightDType), mem);
         } catch (RuntimeException e) {
             mem.close();
             throw e;
         }
+    }
+
+    /** Bytes of parameter memory held. */
+    public long weightBytes() {
+        return weightMemory.peakBytes();
     }
 
     public DitConfig config() {

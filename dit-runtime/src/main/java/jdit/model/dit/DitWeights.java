@@ -10,7 +10,7 @@ import jdit.tensor.Tensor;
 import jdit.tensor.Workspace;
 
 /**
- * DiT's parameters under their original (facebookresearch) names, converted to F32 once at load and each checked
+ * DiT's parameters under their original (facebookresearch) names, converted once at load (to F32, or the block matrices to BF16/F16 on request) and each checked
  * against the shape the config implies (a wrong checkpoint fails naming the key and both shapes). The diffusers
  * layout is read through {@link DitKeys}: renamed keys, q/k/v concatenated, and the position table, which diffusers
  * does not store, computed.
@@ -25,21 +25,29 @@ record DitWeights(Tensor xEmbedderWeight, Tensor xEmbedderBias, Tensor posEmbed,
     }
 
     static DitWeights load(WeightStore store, DitConfig c, Workspace ws) {
-        return load(store, c, ws, DitKeys.detect(store));
+        return load(store, c, ws, DitKeys.detect(store), DType.F32);
     }
 
-    static DitWeights load(WeightStore store, DitConfig c, Workspace ws, DitKeys keys) {
+    /**
+     * The block matrices (qkv, proj, fc1, fc2, adaLN; 98% of the parameters) are kept in {@code matrixDType} (F32,
+     * BF16 or F16; the gemm widens them to F32 per call); every other parameter is F32.
+     */
+    static DitWeights load(WeightStore store, DitConfig c, Workspace ws, DitKeys keys, DType matrixDType) {
+        if (matrixDType != DType.F32 && matrixDType != DType.BF16 && matrixDType != DType.F16) {
+            throw new IllegalArgumentException("weights can be kept in F32, BF16 or F16, not " + matrixDType);
+        }
         int d = c.hiddenSize();
         int p = c.patchSize();
-        Loader l = new Loader(store, ws, keys, c);
+        Loader l = new Loader(store, ws, keys, c, DType.F32);
+        Loader m = new Loader(store, ws, keys, c, matrixDType);
         List<Block> blocks = new ArrayList<>();
         for (int i = 0; i < c.depth(); i++) {
             String b = "blocks." + i + ".";
-            blocks.add(new Block(l.get(b + "adaLN_modulation.1.weight", 6 * d, d), l.get(b + "adaLN_modulation.1.bias", 6 * d),
-                    l.get(b + "attn.qkv.weight", 3 * d, d), l.get(b + "attn.qkv.bias", 3 * d),
-                    l.get(b + "attn.proj.weight", d, d), l.get(b + "attn.proj.bias", d),
-                    l.get(b + "mlp.fc1.weight", 4 * d, d), l.get(b + "mlp.fc1.bias", 4 * d),
-                    l.get(b + "mlp.fc2.weight", d, 4 * d), l.get(b + "mlp.fc2.bias", d)));
+            blocks.add(new Block(m.get(b + "adaLN_modulation.1.weight", 6 * d, d), l.get(b + "adaLN_modulation.1.bias", 6 * d),
+                    m.get(b + "attn.qkv.weight", 3 * d, d), l.get(b + "attn.qkv.bias", 3 * d),
+                    m.get(b + "attn.proj.weight", d, d), l.get(b + "attn.proj.bias", d),
+                    m.get(b + "mlp.fc1.weight", 4 * d, d), l.get(b + "mlp.fc1.bias", 4 * d),
+                    m.get(b + "mlp.fc2.weight", d, 4 * d), l.get(b + "mlp.fc2.bias", d)));
         }
         return new DitWeights(l.get("x_embedder.proj.weight", d, c.inChannels(), p, p), l.get("x_embedder.proj.bias", d),
                 l.get("pos_embed", 1, c.tokens(), d), l.get("t_embedder.mlp.0.weight", d, 256), l.get("t_embedder.mlp.0.bias", d),
@@ -50,7 +58,7 @@ record DitWeights(Tensor xEmbedderWeight, Tensor xEmbedderBias, Tensor posEmbed,
                 l.get("final_layer.linear.bias", p * p * c.outChannels()));
     }
 
-    private record Loader(WeightStore store, Workspace ws, DitKeys keys, DitConfig config) {
+    private record Loader(WeightStore store, Workspace ws, DitKeys keys, DitConfig config, DType dtype) {
         /** The parameter named {@code canonical} in the original layout, however the checkpoint stores it. */
         Tensor get(String canonical, long... shape) {
             if (canonical.equals("pos_embed") && keys == DitKeys.DIFFUSERS) {
@@ -64,7 +72,7 @@ record DitWeights(Tensor xEmbedderWeight, Tensor xEmbedderBias, Tensor posEmbed,
             long rows = shape[0] / parts.size();
             long[] partShape = shape.clone();
             partShape[0] = rows;
-            Tensor out = ws.allocate(DType.F32, Shape.of(shape));
+            Tensor out = ws.allocate(dtype, Shape.of(shape));
             for (int i = 0; i < parts.size(); i++) {
                 String key = parts.get(i);
                 var entry = store.entry(key).orElseThrow(() -> new CheckpointException(store.source(), "missing key '" + key + "'"));
