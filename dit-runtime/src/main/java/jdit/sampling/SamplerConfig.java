@@ -18,6 +18,14 @@ public record SamplerConfig(int trainSteps, BetaSchedule schedule, double betaSt
         return new SamplerConfig(1000, BetaSchedule.LINEAR, 1e-4, 0.02, steps, 1.0, 0.0, false, SigmaSpacing.DEFAULT);
     }
 
+    public SamplerConfig withSteps(int n) {
+        return new SamplerConfig(trainSteps, schedule, betaStart, betaEnd, n, shift, eta, learnedVariance, sigmaSpacing);
+    }
+
+    public SamplerConfig withLearnedVariance(boolean v) {
+        return new SamplerConfig(trainSteps, schedule, betaStart, betaEnd, steps, shift, eta, v, sigmaSpacing);
+    }
+
     public SamplerConfig withShift(double s) {
         return new SamplerConfig(trainSteps, schedule, betaStart, betaEnd, steps, s, eta, learnedVariance, sigmaSpacing);
     }

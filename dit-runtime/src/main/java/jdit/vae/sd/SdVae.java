@@ -61,21 +61,29 @@ public final class SdVae implements AutoCloseable {
         Tensor z = ws.allocate(DType.F32, latent.shape());
         be.pointwise().scaleAdd(latent, 1 / scalingFactor, latent, 0f, z); // latents / scaling_factor
         Tensor h = conv(z, "post_quant_conv", 0, be, ws);
-        h = conv(h, "decoder.conv_in", 1, be, ws);
-        h = resnet(h, "decoder.mid_block.resnets.0", be, ws);
-        h = attention(h, "decoder.mid_block.attentions.0", be, ws);
-        h = resnet(h, "decoder.mid_block.resnets.1", be, ws);
+        ws.release(z);
+        h = next(ws, h, conv(h, "decoder.conv_in", 1, be, ws));
+        h = next(ws, h, resnet(h, "decoder.mid_block.resnets.0", be, ws));
+        h = next(ws, h, attention(h, "decoder.mid_block.attentions.0", be, ws));
+        h = next(ws, h, resnet(h, "decoder.mid_block.resnets.1", be, ws));
         for (int b = 0; b < blockOut.length; b++) {
             String p = "decoder.up_blocks." + b;
             for (int r = 0; r <= layersPerBlock; r++) {
-                h = resnet(h, p + ".resnets." + r, be, ws);
+                h = next(ws, h, resnet(h, p + ".resnets." + r, be, ws));
             }
             if (b < blockOut.length - 1) {
-                h = conv(upsampleNearest2x(h, ws), p + ".upsamplers.0.conv", 1, be, ws);
+                h = next(ws, h, upsampleNearest2x(h, ws));
+                h = next(ws, h, conv(h, p + ".upsamplers.0.conv", 1, be, ws));
             }
         }
-        h = normSilu(h, "decoder.conv_norm_out", true, be, ws);
-        return conv(h, "decoder.conv_out", 1, be, ws);
+        h = next(ws, h, normSilu(h, "decoder.conv_norm_out", true, be, ws));
+        return next(ws, h, conv(h, "decoder.conv_out", 1, be, ws));
+    }
+
+    /** Gives {@code done} back to the workspace and returns {@code result}: activations live one layer at a time. */
+    private static Tensor next(Workspace ws, Tensor done, Tensor result) {
+        ws.release(done);
+        return result;
     }
 
     /** The posterior's mean and log variance [N, 4, h, w] each, for an image [N, 3, 8h, 8w] in [-1, 1] (unscaled). */
@@ -84,19 +92,23 @@ public final class SdVae implements AutoCloseable {
         for (int b = 0; b < blockOut.length; b++) {
             String p = "encoder.down_blocks." + b;
             for (int r = 0; r < layersPerBlock; r++) {
-                h = resnet(h, p + ".resnets." + r, be, ws);
+                h = next(ws, h, resnet(h, p + ".resnets." + r, be, ws));
             }
             if (b < blockOut.length - 1) {
-                h = convStride2(padRightBottom(h, ws), p + ".downsamplers.0.conv", be, ws);
+                h = next(ws, h, padRightBottom(h, ws));
+                h = next(ws, h, convStride2(h, p + ".downsamplers.0.conv", be, ws));
             }
         }
-        h = resnet(h, "encoder.mid_block.resnets.0", be, ws);
-        h = attention(h, "encoder.mid_block.attentions.0", be, ws);
-        h = resnet(h, "encoder.mid_block.resnets.1", be, ws);
-        h = normSilu(h, "encoder.conv_norm_out", true, be, ws);
-        h = conv(conv(h, "encoder.conv_out", 1, be, ws), "quant_conv", 0, be, ws); // [N, 2·latent, h, w]
+        h = next(ws, h, resnet(h, "encoder.mid_block.resnets.0", be, ws));
+        h = next(ws, h, attention(h, "encoder.mid_block.attentions.0", be, ws));
+        h = next(ws, h, resnet(h, "encoder.mid_block.resnets.1", be, ws));
+        h = next(ws, h, normSilu(h, "encoder.conv_norm_out", true, be, ws));
+        h = next(ws, h, conv(h, "encoder.conv_out", 1, be, ws));
+        h = next(ws, h, conv(h, "quant_conv", 0, be, ws)); // [N, 2·latent, h, w]
         long c = h.dim(1) / 2;
-        return new Tensor[] {h.narrow(1, 0, c).contiguous(ws), h.narrow(1, c, c).contiguous(ws)};
+        Tensor[] posterior = {h.narrow(1, 0, c).contiguous(ws), h.narrow(1, c, c).contiguous(ws)};
+        ws.release(h);
+        return posterior;
     }
 
     /** diffusers' Downsample2D: pad (0, 1, 0, 1) with zeros, then a 3x3 conv with stride 2 and no padding. */
@@ -134,10 +146,16 @@ public final class SdVae implements AutoCloseable {
 
     /** ResnetBlock2D: norm1, SiLU, conv1, norm2, SiLU, conv2, plus the (1x1-projected when channels change) input. */
     private Tensor resnet(Tensor x, String p, Backend be, Workspace ws) {
-        Tensor h = conv(normSilu(x, p + ".norm1", true, be, ws), p + ".conv1", 1, be, ws);
-        h = conv(normSilu(h, p + ".norm2", true, be, ws), p + ".conv2", 1, be, ws);
-        Tensor shortcut = store.entry(p + ".conv_shortcut.weight").isPresent() ? conv(x, p + ".conv_shortcut", 0, be, ws) : x;
+        Tensor n1 = normSilu(x, p + ".norm1", true, be, ws);
+        Tensor h = next(ws, n1, conv(n1, p + ".conv1", 1, be, ws));
+        Tensor n2 = next(ws, h, normSilu(h, p + ".norm2", true, be, ws));
+        h = next(ws, n2, conv(n2, p + ".conv2", 1, be, ws));
+        boolean projected = store.entry(p + ".conv_shortcut.weight").isPresent();
+        Tensor shortcut = projected ? conv(x, p + ".conv_shortcut", 0, be, ws) : x;
         be.pointwise().binary(BinaryOp.ADD, h, shortcut, h);
+        if (projected) {
+            ws.release(shortcut);
+        }
         return h;
     }
 
@@ -162,7 +180,11 @@ public final class SdVae implements AutoCloseable {
             be.gemm().matmul(s, v, a, Epilogue.NONE);
             Tensor o = linear(a, p + "." + names[3], be, ws); // [HW, C]
             o.transpose(0, 1).copyTo(out.select(0, b).reshape(c, hw));
+            for (Tensor tmp : new Tensor[] {tokens, q, k, v, s, a, o}) {
+                ws.release(tmp);
+            }
         }
+        ws.release(normed);
         be.pointwise().binary(BinaryOp.ADD, out, x, out);
         return out;
     }

@@ -1,0 +1,100 @@
+package jdit.pipeline;
+
+import jdit.attention.AttentionStep;
+import jdit.attention.GuidanceBranch;
+import jdit.backend.Backend;
+import jdit.model.dit.DitModel;
+import jdit.sampling.Sampler;
+import jdit.tensor.DType;
+import jdit.tensor.Tensor;
+import jdit.tensor.Workspace;
+import jdit.vae.sd.SdVae;
+
+/**
+ * Class-conditional image generation with a DiT and the SD VAE: noise -> sampler loop with the conditional and
+ * unconditional (null class) branches batched into one forward -> guidance -> VAE decode. The step workspace is
+ * reused across steps, so memory stays at one forward's worth.
+ */
+public final class ClassImagePipeline {
+    private final DitModel dit;
+    private final SdVae vae;
+    private final Backend backend;
+    private long peakActivationBytes;
+
+    public ClassImagePipeline(DitModel dit, SdVae vae, Backend backend) {
+        if (dit.config().inChannels() != vae.config().latentChannels()) {
+            throw new IllegalArgumentException("the DiT takes " + dit.config().inChannels() + " latent channels, the VAE "
+                    + "makes " + vae.config().latentChannels());
+        }
+        this.dit = dit;
+        this.vae = vae;
+        this.backend = backend;
+    }
+
+    /** Image side in pixels: the DiT's latent side times the VAE's downscale. */
+    public int imageSize() {
+        return dit.config().inputSize() * vae.config().downscale();
+    }
+
+    /** The largest activation memory a generation held at once so far (weights not included). */
+    public long peakActivationBytes() {
+        return peakActivationBytes;
+    }
+
+    /** Images [B, 3, H, W] in about [-1, 1], B = number of classes, from {@code out}. */
+    public Tensor generate(ImageJob job, GenerationListener listener, Workspace out) {
+        long[] classes = job.classes();
+        int b = classes.length;
+        int c = dit.config().inChannels();
+        int side = dit.config().inputSize();
+        Sampler sampler = job.sampler();
+        int steps = sampler.timesteps().length;
+        boolean guided = job.guidance() != null;
+        long[] labels = guided ? new long[2 * b] : classes;
+        if (guided) {
+            System.arraycopy(classes, 0, labels, 0, b);
+            java.util.Arrays.fill(labels, b, 2 * b, dit.config().numClasses()); // the null class
+        }
+        job.attention().reset();
+        try (Workspace step = new Workspace()) {
+            Tensor x = out.allocate(DType.F32, b, c, side, side);
+            job.noise().next(x);
+            backend.pointwise().scaleAdd(x, (float) sampler.initNoiseSigma(), x, 0f, x);
+            Tensor input = out.allocate(DType.F32, labels.length, c, side, side);
+            Tensor guidedOut = out.allocate(DType.F32, b, dit.config().outChannels(), side, side);
+            long start = System.nanoTime();
+            for (int i = 0; i < steps; i++) {
+                if (listener.cancelled()) {
+                    throw new GenerationCancelledException(i, steps);
+                }
+                double t = sampler.timesteps()[i];
+                float scale = (float) sampler.inputScale(i);
+                backend.pointwise().scaleAdd(x, scale, x, 0f, input.narrow(0, 0, b));
+                if (guided) {
+                    input.narrow(0, 0, b).copyTo(input.narrow(0, b, b));
+                }
+                double[] ts = new double[labels.length];
+                java.util.Arrays.fill(ts, t);
+                AttentionStep as = new AttentionStep(job.attention(), i, steps, t,
+                        guided ? GuidanceBranch.BATCHED : GuidanceBranch.UNGUIDED);
+                Tensor modelOut = dit.forward(input, ts, labels, as, backend, step);
+                if (guided) {
+                    job.guidance().combine(modelOut.narrow(0, 0, b), modelOut.narrow(0, b, b), i, guidedOut,
+                            backend.pointwise());
+                } else {
+                    modelOut.copyTo(guidedOut);
+                }
+                Tensor forSampler = job.samplerTakesVariance() ? guidedOut : guidedOut.narrow(1, 0, c).contiguous(step);
+                sampler.step(forSampler, i, x, job.noise(), backend.pointwise());
+                peakActivationBytes = Math.max(peakActivationBytes, step.peakBytes());
+                step.releaseAll();
+                listener.stepDone(new StepProgress(i + 1, steps, System.nanoTime() - start));
+            }
+            Tensor decoded = vae.decode(x, backend, step);
+            Tensor images = out.allocate(DType.F32, decoded.shape());
+            decoded.copyTo(images);
+            peakActivationBytes = Math.max(peakActivationBytes, step.peakBytes());
+            return images;
+        }
+    }
+}
