@@ -4,11 +4,16 @@ import picocli.CommandLine;
 
 /** Reports the jdit version from the jar manifest and the Java runtime in use. */
 final class VersionProvider implements CommandLine.IVersionProvider {
+    /** The jar's version, or "development" when running from classes. */
+    static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "development" : v;
+    }
+
     @Override
     public String[] getVersion() {
-        String v = Main.class.getPackage().getImplementationVersion();
         return new String[] {
-            "jdit " + (v == null ? "(development build)" : v),
+            "jdit " + version(),
             "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")"
         };
     }

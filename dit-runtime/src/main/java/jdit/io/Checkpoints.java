@@ -36,4 +36,21 @@ public final class Checkpoints {
         }
         return zipOrLegacy ? TorchZipReader.open(path) : SafetensorsReader.open(path);
     }
+
+    /**
+     * Like {@link #open} but a diffusers pipeline folder (one with {@code model_index.json} or model subfolders)
+     * opens its {@code component} subfolder, for example {@code transformer} or {@code vae}.
+     */
+    public static WeightStore openComponent(Path path, String component) {
+        Path sub = path.resolve(component);
+        if (Files.isDirectory(path) && !DiffusersFolder.isModelFolder(path) && Files.isDirectory(sub)) {
+            return open(sub);
+        }
+        return open(path);
+    }
+
+    /** True when {@code path} is a diffusers pipeline folder with a {@code component} subfolder. */
+    public static boolean hasComponent(Path path, String component) {
+        return Files.isDirectory(path) && !DiffusersFolder.isModelFolder(path) && Files.isDirectory(path.resolve(component));
+    }
 }

@@ -43,6 +43,11 @@ public final class SdVae implements AutoCloseable {
         this.legacyAttention = store.entry("decoder.mid_block.attentions.0.query.weight").isPresent();
     }
 
+    /** Bytes of F32 parameters converted so far (all of them after a decode and an encode). */
+    public long weightBytes() {
+        return weights.peakBytes();
+    }
+
     public SdVaeConfig config() {
         return config;
     }
