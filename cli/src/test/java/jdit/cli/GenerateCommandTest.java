@@ -133,6 +133,29 @@ class GenerateCommandTest {
     }
 
     @Test
+    void theDiffusersFolderGuidesAllLatentChannelsAndMatchesTheOriginalLayout(@TempDir Path dir) throws IOException {
+        Path folder = Path.of(System.getProperty("jdit.testdata", "../testdata")).resolve("diffusers/dit_tiny_transformer");
+        Path a = dir.resolve("diffusers.png");
+        Path b = dir.resolve("original.png");
+        Run ra = run("generate", "--model", folder.toString(), "--vae", VAE, "--steps", "4", "--class", "5", "-o", a.toString());
+        assertEquals(0, ra.code(), ra.err());
+        assertTrue(ra.err().contains("diffusers layout") && ra.err().contains("(diffusers rule)"), ra.err());
+        Run rb = run("generate", "--model", DIT, "--vae", VAE, "--steps", "4", "--class", "5", "--guidance", "diffusers",
+                "-o", b.toString());
+        assertEquals(0, rb.code(), rb.err());
+        assertEquals("diffusers", PngChunks.texts(Files.readAllBytes(a)).get("guidance"));
+        assertArrayEquals(pixels(a), pixels(b));
+        Path c = dir.resolve("dit-rule.png");
+        assertEquals(0, run("generate", "--model", DIT, "--vae", VAE, "--steps", "4", "--class", "5", "-o", c.toString()).code());
+        assertFalse(java.util.Arrays.equals(pixels(a), pixels(c)), "guiding 3 or 4 channels must differ");
+    }
+
+    private static int[] pixels(Path png) throws IOException {
+        BufferedImage img = ImageIO.read(png.toFile());
+        return img.getRGB(0, 0, img.getWidth(), img.getHeight(), null, 0, img.getWidth());
+    }
+
+    @Test
     void badInputFailsWithOneLineAndNoFile(@TempDir Path dir) throws IOException {
         String out = dir.resolve("o.png").toString();
         Run size = run("generate", "--model", DIT, "--vae", VAE, "--size", "256", "--steps", "2", "-o", out);

@@ -11,6 +11,8 @@ import jdit.backend.Backends;
 import jdit.backend.cpu.CpuBackend;
 import jdit.io.CheckpointException;
 import jdit.io.WeightStore;
+import jdit.io.Checkpoints;
+import jdit.io.WeightStore;
 import jdit.io.safetensors.SafetensorsReader;
 import jdit.tensor.Tensor;
 import jdit.tensor.Workspace;
@@ -54,6 +56,21 @@ class DitGoldenTest {
             assertClose(io.tensor("tokens0"), tokens, 1e-5, 1e-5, "tokens0");
             Tensor out = model.forward(x, t, y, be, ws);
             assertClose(io.tensor("out"), out, 1e-5, 1e-5, "out");
+        }
+    }
+
+    @Test
+    void thePublishedPickleFormatLoadsToTheSameModel() {
+        // testdata/torch/dit_tiny_original.pt: torch.save of the golden weights as a plain state dict, the way the
+        // published DiT-XL-2-256x256.pt is stored (tools/make_torch_fixtures.py)
+        try (WeightStore pt = Checkpoints.open(TestData.testdata().resolve("torch/dit_tiny_original.pt"));
+             SafetensorsReader weights = open("dit_tiny.safetensors"); SafetensorsReader io = open("dit_tiny_io.safetensors");
+             CpuBackend cpu = CpuBackend.create(2, true); Workspace ws = new Workspace();
+             DitModel model = DitModel.load(pt, DitConfigs.of(weights))) {
+            assertEquals(DitKeys.ORIGINAL, model.layout());
+            Tensor out = model.forward(io.tensor("x"), io.tensor("t").toDoubleArray(), io.tensor("y").toLongArray(),
+                    cpu.backend(), ws);
+            assertClose(io.tensor("out"), out, 1e-5, 1e-5, "out from the .pt");
         }
     }
 
