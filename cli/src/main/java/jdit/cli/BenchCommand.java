@@ -3,7 +3,9 @@ package jdit.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import jdit.model.dit.DitConfigs;
 import jdit.profile.BenchOptions;
+import jdit.profile.DitForwardBench;
 import jdit.profile.KernelBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -12,14 +14,19 @@ import picocli.CommandLine.Spec;
 
 /** {@code jdit bench gemm}: kernel rates against the machine's ceilings, measured in one run. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Measures the fp32 FMA ceiling and the copy bandwidth, then gemm on the DiT-XL/2 shapes",
+        description = {"gemm: measures the fp32 FMA ceiling and the copy bandwidth, then gemm on the DiT-XL/2 shapes",
             "(M x 1152 x {3456, 1152, 4608} and M x 4608 x 1152) and layer norm / softmax / half-float conversion,",
             "each as a fraction of the ceiling measured in the same run. Never asserts a time: the machine may be noisy,",
-            "so compare medians across runs."})
+            "so compare medians across runs.",
+            "dit: one DiT forward (DiT-XL/2 at 256 px, the guidance pair, by default) with seeded random weights of the",
+            "real shapes: seconds and GFLOP per forward, the fraction of the FMA ceiling measured before and after, and",
+            "the time per op."})
 final class BenchCommand implements Callable<Integer> {
-    enum Suite { gemm }
+    enum Suite { gemm, dit }
 
-    @Parameters(index = "0", defaultValue = "gemm", paramLabel = "SUITE", description = "What to measure: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+    @Parameters(index = "0", defaultValue = "gemm", paramLabel = "SUITE",
+            description = "What to measure: gemm (kernels on the DiT-XL/2 shapes) or dit (a whole DiT forward with seeded "
+                    + "random weights, per op) (default ${DEFAULT-VALUE}).")
     private Suite suite;
 
     @Option(names = "--threads", paramLabel = "N", description = "Threads (default: all cores, ${DEFAULT-VALUE}).")
@@ -31,6 +38,21 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--rows", paramLabel = "M", defaultValue = "4096", description = "Rows M of the gemm shapes (default ${DEFAULT-VALUE}).")
     private int rows;
 
+    @Option(names = "--dit", paramLabel = "NAME", defaultValue = "DiT-XL/2",
+            description = "dit suite: the configuration, DiT-{S,B,L,XL}/{2,4,8} (default ${DEFAULT-VALUE}).")
+    private String ditName;
+
+    @Option(names = "--size", paramLabel = "PX", defaultValue = "256", description = "dit suite: image side, 256 or 512 (default ${DEFAULT-VALUE}).")
+    private int size;
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "2",
+            description = "dit suite: images per forward; 2 is the guidance pair of one sampling step (default ${DEFAULT-VALUE}).")
+    private int batch;
+
+    @Option(names = "--dtype", paramLabel = "TYPE", defaultValue = "f32",
+            description = "dit suite: block matrices in f32, bf16 or f16 (default ${DEFAULT-VALUE}).")
+    private GenerateCommand.WeightType dtype;
+
     @Spec
     private picocli.CommandLine.Model.CommandSpec spec;
 
@@ -41,6 +63,15 @@ final class BenchCommand implements Callable<Integer> {
             if (System.getenv(v) != null) {
                 env.add(v + "=" + System.getenv(v));
             }
+        }
+        if (suite == Suite.dit) {
+            spec.commandLine().getErr().println("jdit bench dit: " + ditName + " at " + size + " px, batch " + batch
+                    + ": making the seeded weights, then the forwards...");
+            spec.commandLine().getErr().flush();
+            var o = new DitForwardBench.Options(ditName, DitConfigs.preset(ditName, size), batch, reps, threads, dtype.dtype);
+            spec.commandLine().getOut().print(DitForwardBench.run(o).render());
+            spec.commandLine().getOut().flush();
+            return 0;
         }
         BenchOptions o = new BenchOptions(threads, reps, rows, 16384, env);
         spec.commandLine().getErr().println("jdit bench " + suite + ": measuring (about a minute)...");

@@ -19,6 +19,12 @@ public interface Pointwise {
      */
     void modulate(Tensor x, Tensor shift, Tensor scale, Tensor out);
 
+    /**
+     * The gated residual of adaLN-Zero blocks, {@code out = x + gate * y}: x, y and out [B, N, C], gate [B, C]
+     * (broadcast over N) or [B, N, C]. out may alias x.
+     */
+    void gatedAdd(Tensor x, Tensor y, Tensor gate, Tensor out);
+
     /** Softmax over the last dimension, {@code exp(scale*x - max) / sum}: x and out [..., N]. */
     void softmax(Tensor x, float scale, Tensor out);
 

@@ -4,7 +4,8 @@ package jdit.io;
 public enum CheckpointFormat {
     SAFETENSORS("safetensors"),
     PYTORCH_ZIP("PyTorch zip (torch.save)"),
-    DIFFUSERS_FOLDER("diffusers model folder");
+    DIFFUSERS_FOLDER("diffusers model folder"),
+    SEEDED_RANDOM("seeded random weights (benchmarks; no file)");
 
     private final String description;
 

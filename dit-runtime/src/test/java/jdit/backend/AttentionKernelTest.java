@@ -18,8 +18,15 @@ import org.junit.jupiter.api.Test;
  */
 class AttentionKernelTest {
     private static void check(int b, int tq, int tk, int heads, int dh, long seed) {
+        for (boolean blas : new boolean[] {true, false}) {
+            check(b, tq, tk, heads, dh, seed, blas);
+        }
+    }
+
+    /** With OpenBLAS: in-place strided products, heads in parallel; without: gathered copies through the gemm. */
+    private static void check(int b, int tq, int tk, int heads, int dh, long seed, boolean blas) {
         Random r = new Random(seed);
-        try (Arena a = Arena.ofShared(); CpuBackend cpu = CpuBackend.create(2, true)) {
+        try (Arena a = Arena.ofShared(); CpuBackend cpu = CpuBackend.create(2, blas)) {
             Tensor qkvQ = random(a, r, 0.0, 2.0, b, tq, 3, heads, dh);
             Tensor qkvK = random(a, r, 0.0, 2.0, b, tk, 3, heads, dh);
             Tensor q = qkvQ.select(2, 0);
@@ -30,7 +37,7 @@ class AttentionKernelTest {
             Backends.reference().attention().attend(q, k, v, AttentionPlan.DENSE, scale, want);
             Tensor got = zeros(a, b, tq, heads, dh);
             cpu.backend().attention().attend(q, k, v, AttentionPlan.DENSE, scale, got);
-            assertClose(want, got, 1e-5, 1e-5, "attention " + b + "x" + tq + "x" + tk + "x" + heads + "x" + dh);
+            assertClose(want, got, 1e-5, 1e-5, (blas ? "openblas " : "gathered ") + "attention " + b + "x" + tq + "x" + tk + "x" + heads + "x" + dh);
         }
     }
 
@@ -40,6 +47,7 @@ class AttentionKernelTest {
         check(2, 17, 17, 3, 8, 2);
         check(2, 31, 45, 4, 72, 3);
         check(1, 64, 5, 2, 16, 4);
+        check(2, 64, 64, 5, 24, 5); // more (batch, head) tasks than threads, odd count
     }
 
     @Test

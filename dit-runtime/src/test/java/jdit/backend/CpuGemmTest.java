@@ -56,7 +56,8 @@ class CpuGemmTest {
 
     @Test
     void oddShapesBothLayoutsBothKernels() {
-        int[][] shapes = {{1, 1, 1}, {7, 13, 5}, {45, 65, 33}, {13, 31, 17}, {6, 32, 16}, {300, 257, 1153}, {97, 33, 400}};
+        int[][] shapes = {{1, 1, 1}, {7, 13, 5}, {45, 65, 33}, {13, 31, 17}, {6, 32, 16}, {300, 257, 1153}, {97, 33, 400},
+            {2, 300, 1153}, {3, 77, 40}, {4, 129, 64}, {5, 64, 64}}; // M <= 4 with transB: the few-rows kernel
         long seed = 1;
         for (CpuBackend be : new CpuBackend[] {BLAS, VECTOR}) {
             for (int[] s : shapes) {
@@ -75,6 +76,7 @@ class CpuGemmTest {
             for (UnaryOp op : UnaryOp.values()) {
                 Epilogue ep = new Epilogue(Tensor.fromFloats(Arena.ofAuto(), new float[] {0}, 1), op, null, 0.75f, true);
                 check(be.gemm(), ref, 37, 45, 29, ep, op.ordinal() % 2 == 0, seed++, be.gemm().kernel().toString());
+                check(be.gemm(), ref, 2, 45, 29, ep, op.ordinal() % 2 == 1, seed++, "few rows " + be.gemm().kernel());
             }
         }
     }
@@ -83,18 +85,20 @@ class CpuGemmTest {
     void residualMayBeTheOutputItselfAndLeadingDimsFlatten() {
         for (CpuBackend be : new CpuBackend[] {BLAS, VECTOR}) {
             for (UnaryOp op : new UnaryOp[] {UnaryOp.IDENTITY, UnaryOp.GELU_TANH}) {
-                Random r = new Random(9);
-                try (Arena a = Arena.ofShared()) {
-                    Tensor x = random(a, r, 2, 5, 24); // [B, N, K] flattened to M = 10
-                    Tensor w = random(a, r, 19, 24);
-                    Tensor bias = random(a, r, 19);
-                    Tensor out = random(a, r, 2, 5, 19);
-                    Tensor want = zeros(a, 2, 5, 19);
-                    Tensor prior = zeros(a, 2, 5, 19);
-                    out.copyTo(prior);
-                    ref.matmul(x, w, want, new Epilogue(bias, op, prior, 1f, true));
-                    be.gemm().matmul(x, w, out, new Epilogue(bias, op, out, 1f, true));
-                    assertClose(want, out, 1e-6, 1e-5, be.gemm().kernel() + " residual=out " + op);
+                for (int tokens : new int[] {5, 1}) { // M = 10, and M = 2 (the few-rows kernel, beta = 1 when fused)
+                    Random r = new Random(9);
+                    try (Arena a = Arena.ofShared()) {
+                        Tensor x = random(a, r, 2, tokens, 24); // [B, N, K] flattened to M = 2·tokens
+                        Tensor w = random(a, r, 19, 24);
+                        Tensor bias = random(a, r, 19);
+                        Tensor out = random(a, r, 2, tokens, 19);
+                        Tensor want = zeros(a, 2, tokens, 19);
+                        Tensor prior = zeros(a, 2, tokens, 19);
+                        out.copyTo(prior);
+                        ref.matmul(x, w, want, new Epilogue(bias, op, prior, 1f, true));
+                        be.gemm().matmul(x, w, out, new Epilogue(bias, op, out, 1f, true));
+                        assertClose(want, out, 1e-6, 1e-5, be.gemm().kernel() + " residual=out " + op + " M=" + 2 * tokens);
+                    }
                 }
             }
         }

@@ -125,6 +125,17 @@ class CpuOpsTest {
                 }
             }
             assertThrows(IllegalArgumentException.class, () -> cpu.pointwise().binary(BinaryOp.ADD, x, random(a, r, 5), zeros(a, 7, 33)));
+            // rank 3 with b broadcast over leading and middle dims (a per-batch gate [B, 1, C], a bias [C], [N, C])
+            Tensor x3 = random(a, r, 3, 17, 37);
+            for (long[] bs : new long[][] {{3, 1, 37}, {37}, {17, 37}, {1, 17, 37}, {3, 17, 37}}) {
+                Tensor b = random(a, r, 1.0, 0.5, bs);
+                for (BinaryOp op : BinaryOp.values()) {
+                    Tensor want = zeros(a, 3, 17, 37), got = zeros(a, 3, 17, 37);
+                    ref.pointwise().binary(op, x3, b, want);
+                    cpu.pointwise().binary(op, x3, b, got);
+                    assertClose(want, got, 1e-6, 1e-6, "binary " + op + " with " + b.shape());
+                }
+            }
         }
     }
 
@@ -143,6 +154,14 @@ class CpuOpsTest {
                 ref.pointwise().modulate(x, shift, scale, want);
                 cpu.pointwise().modulate(x, shift, scale, got);
                 assertClose(want, got, 1e-6, 1e-6, "modulate " + java.util.Arrays.toString(ps));
+                Tensor gate = random(a, r, ps);
+                ref.pointwise().gatedAdd(x, y, gate, want);
+                cpu.pointwise().gatedAdd(x, y, gate, got);
+                assertClose(want, got, 1e-6, 1e-6, "gatedAdd " + java.util.Arrays.toString(ps));
+                Tensor inPlace = zeros(a, 3, 17, 37);
+                x.copyTo(inPlace);
+                cpu.pointwise().gatedAdd(inPlace, y, gate, inPlace);
+                assertClose(want, inPlace, 1e-6, 1e-6, "gatedAdd in place");
             }
         }
     }

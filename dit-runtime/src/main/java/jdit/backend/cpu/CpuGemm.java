@@ -95,7 +95,9 @@ public final class CpuGemm implements Gemm, AutoCloseable {
 
     private void product(boolean transB, int m, int n, int k, float alpha, MemorySegment a, MemorySegment b, int ldb,
                          float beta, MemorySegment c) {
-        if (blas != null) {
+        if (transB && m <= FewRowsGemm.MAX_ROWS) {
+            FewRowsGemm.multiply(parallel, m, n, k, alpha, a, b, ldb, beta, c);
+        } else if (blas != null) {
             blas.sgemm(transB, m, n, k, alpha, a, k, b, ldb, beta, c, n);
         } else if (beta == 0f) {
             vector.multiply(transB, m, n, k, alpha, a, k, b, ldb, c, n);

@@ -61,45 +61,83 @@ public final class CpuPointwise implements Pointwise {
     public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
         Broadcasting.check(a.shape(), out.shape(), "a");
         Broadcasting.check(b.shape(), out.shape(), "b");
-        boolean rowBroadcast = b.numel() == out.dim(-1) && b.dim(-1) == out.dim(-1);
-        if (!dense(a, b, out) || !a.shape().equals(out.shape()) || !(b.shape().equals(out.shape()) || rowBroadcast)) {
+        long n = out.rank() == 0 ? 1 : out.dim(-1);
+        // b's rows broadcast over out's leading dims (a bias [C], a gate [B, 1, C]) when its last dim is out's and dense
+        boolean rowsOfB = b.rank() >= 1 && b.dim(-1) == n && b.isContiguous();
+        if (!dense(a, out) || !a.shape().equals(out.shape()) || !rowsOfB) {
             strided.binary(op, a, b, out);
             return;
         }
         MemorySegment as = a.data(), bs = b.data(), os = out.data();
-        long n = out.dim(-1);
         if (b.shape().equals(out.shape())) {
             parallel.forRange(out.numel(), GRAIN, (s, e) -> binarySpan(op, as, s * 4, bs, s * 4, os, s * 4, e - s));
-        } else {
-            parallel.forRange(out.numel() / n, Math.max(1, GRAIN / n), (r0, r1) -> {
-                for (long r = r0; r < r1; r++) {
-                    binarySpan(op, as, r * n * 4, bs, 0, os, r * n * 4, n);
-                }
-            });
+            return;
         }
+        long[] bRowStride = broadcastRowStrides(b, out); // per leading dim of out: b's row step, 0 where broadcast
+        parallel.forRange(out.numel() / n, Math.max(1, GRAIN / n), (r0, r1) -> {
+            for (long r = r0; r < r1; r++) {
+                long rem = r;
+                long bRow = 0;
+                for (int d = out.rank() - 2; d >= 0; d--) {
+                    bRow += rem % out.dim(d) * bRowStride[d];
+                    rem /= out.dim(d);
+                }
+                binarySpan(op, as, r * n * 4, bs, bRow * n * 4, os, r * n * 4, n);
+            }
+        });
+    }
+
+    /** For each leading dim of out, how many rows of a contiguous b one step moves (0 where b has size 1 or lacks it). */
+    private static long[] broadcastRowStrides(Tensor b, Tensor out) {
+        long[] steps = new long[Math.max(out.rank() - 1, 0)];
+        long rows = 1;
+        for (int d = out.rank() - 2, bd = b.rank() - 2; d >= 0; d--, bd--) {
+            long size = bd >= 0 ? b.dim(bd) : 1;
+            steps[d] = size == 1 ? 0 : rows;
+            rows *= size;
+        }
+        return steps;
     }
 
     private static void binarySpan(BinaryOp op, MemorySegment a, long ao, MemorySegment b, long bo, MemorySegment o,
                                    long oo, long n) {
-        VectorOperators.Binary vop = switch (op) {
-            case ADD -> VectorOperators.ADD;
-            case SUB -> VectorOperators.SUB;
-            case MUL -> VectorOperators.MUL;
-            case DIV -> VectorOperators.DIV;
-            case MAX -> VectorOperators.MAX;
-            case MIN -> VectorOperators.MIN;
-        };
-        long i = 0;
-        for (long bound = n - n % S.length(); i < bound; i += S.length()) {
-            FloatVector x = FloatVector.fromMemorySegment(S, a, ao + 4 * i, LE);
-            x.lanewise(vop, FloatVector.fromMemorySegment(S, b, bo + 4 * i, LE)).intoMemorySegment(o, oo + 4 * i, LE);
+        switch (op) { // one loop per op: the Vector API intrinsifies only constant operators
+            case ADD -> RowOps.add(a, ao, b, bo, o, oo, n);
+            case SUB -> RowOps.axpby(a, ao, 1f, b, bo, -1f, o, oo, n);
+            case MUL -> RowOps.mul(a, ao, b, bo, o, oo, n);
+            default -> {
+                for (long i = 0; i < n; i++) {
+                    float x = a.get(Layouts.F32, ao + 4 * i);
+                    float y = b.get(Layouts.F32, bo + 4 * i);
+                    // In double then rounded: the same float result for these ops, and one definition of each.
+                    o.set(Layouts.F32, oo + 4 * i, (float) ReferenceMath.binary(op, x, y));
+                }
+            }
         }
-        for (; i < n; i++) {
-            float x = a.get(Layouts.F32, ao + 4 * i);
-            float y = b.get(Layouts.F32, bo + 4 * i);
-            // In double then rounded: the same float result for these ops, and one definition of each.
-            o.set(Layouts.F32, oo + 4 * i, (float) ReferenceMath.binary(op, x, y));
+    }
+
+    @Override
+    public void gatedAdd(Tensor x, Tensor y, Tensor gate, Tensor out) {
+        sameShape(x, out, "gatedAdd");
+        sameShape(y, out, "gatedAdd");
+        if (x.rank() != 3 || (gate.rank() != 2 && gate.rank() != 3) || gate.dim(0) != x.dim(0) || gate.dim(-1) != x.dim(2)
+                || (gate.rank() == 3 && gate.dim(1) != x.dim(1))) {
+            throw new IllegalArgumentException("gatedAdd needs x, y [B,N,C] and gate [B,C] or [B,N,C], got " + x.shape()
+                    + ", " + gate.shape());
         }
+        if (!dense(x, y, gate, out)) {
+            strided.gatedAdd(x, y, gate, out);
+            return;
+        }
+        long n = x.dim(1), c = x.dim(2);
+        boolean perToken = gate.rank() == 3;
+        MemorySegment xs = x.data(), ys = y.data(), gs = gate.data(), os = out.data();
+        parallel.forRange(x.dim(0) * n, Math.max(1, GRAIN / c), (r0, r1) -> {
+            for (long r = r0; r < r1; r++) {
+                long off = r * c * 4;
+                RowOps.addProduct(xs, off, gs, (perToken ? r : r / n) * c * 4, ys, off, os, off, c);
+            }
+        });
     }
 
     @Override

@@ -33,4 +33,32 @@ final class RowOps {
             d.set(Layouts.F32, dOff + 4 * i, v);
         }
     }
+
+    /** {@code d[i] = x[i] * y[i]}. */
+    static void mul(MemorySegment x, long xo, MemorySegment y, long yo, MemorySegment d, long dOff, long n) {
+        long i = 0;
+        long bound = n - n % S.length();
+        for (; i < bound; i += S.length()) {
+            FloatVector a = FloatVector.fromMemorySegment(S, x, xo + 4 * i, LE);
+            a.mul(FloatVector.fromMemorySegment(S, y, yo + 4 * i, LE)).intoMemorySegment(d, dOff + 4 * i, LE);
+        }
+        for (; i < n; i++) {
+            d.set(Layouts.F32, dOff + 4 * i, x.get(Layouts.F32, xo + 4 * i) * y.get(Layouts.F32, yo + 4 * i));
+        }
+    }
+
+    /** {@code d[i] = x[i] + g[i] * y[i]}, the product rounded before the sum as in PyTorch's {@code x + g * y}. */
+    static void addProduct(MemorySegment x, long xo, MemorySegment g, long go, MemorySegment y, long yo, MemorySegment d,
+                           long dOff, long n) {
+        long i = 0;
+        long bound = n - n % S.length();
+        for (; i < bound; i += S.length()) {
+            FloatVector gy = FloatVector.fromMemorySegment(S, g, go + 4 * i, LE).mul(FloatVector.fromMemorySegment(S, y, yo + 4 * i, LE));
+            FloatVector.fromMemorySegment(S, x, xo + 4 * i, LE).add(gy).intoMemorySegment(d, dOff + 4 * i, LE);
+        }
+        for (; i < n; i++) {
+            float gy = g.get(Layouts.F32, go + 4 * i) * y.get(Layouts.F32, yo + 4 * i);
+            d.set(Layouts.F32, dOff + 4 * i, x.get(Layouts.F32, xo + 4 * i) + gy);
+        }
+    }
 }

@@ -64,6 +64,18 @@ public final class ReferencePointwise implements Pointwise {
     }
 
     @Override
+    public void gatedAdd(Tensor x, Tensor y, Tensor gate, Tensor out) {
+        for (long b = 0; b < x.dim(0); b++) {
+            for (long t = 0; t < x.dim(1); t++) {
+                for (long ch = 0; ch < x.dim(2); ch++) {
+                    double g = gate.rank() == 2 ? gate.getDouble(b, ch) : gate.getDouble(b, t, ch);
+                    out.setDouble(x.getDouble(b, t, ch) + g * y.getDouble(b, t, ch), b, t, ch);
+                }
+            }
+        }
+    }
+
+    @Override
     public void softmax(Tensor x, float scale, Tensor out) {
         long n = x.dim(-1);
         for (long r = 0; r < x.numel() / n; r++) {

@@ -3,7 +3,6 @@ package jdit.model.dit;
 import jdit.attention.AttentionContext;
 import jdit.attention.AttentionMethod;
 import jdit.backend.Backend;
-import jdit.backend.BinaryOp;
 import jdit.backend.Epilogue;
 import jdit.backend.UnaryOp;
 import jdit.tensor.DType;
@@ -59,7 +58,6 @@ final class DitBlock {
 
     /** x += gate[:, None, :] · y. */
     private static void addGated(Tensor x, Tensor y, Tensor gate, Backend be) {
-        be.pointwise().binary(BinaryOp.MUL, y, gate.unsqueeze(1), y);
-        be.pointwise().binary(BinaryOp.ADD, x, y, x);
+        be.pointwise().gatedAdd(x, y, gate, x);
     }
 }

@@ -1,0 +1,64 @@
+package jdit.profile;
+
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Calls, nanoseconds and floating-point operations per op kind, and per product shape for gemm, accumulated by a
+ * {@link TimedBackend}. FLOPs count multiply-adds as two; only gemm, attention and conv count FLOPs.
+ */
+public final class OpStats {
+    /** A product's shape: inner dimension K by output columns N. */
+    public record GemmShape(long k, long n) {
+        @Override
+        public String toString() {
+            return k + "x" + n;
+        }
+    }
+
+    /** Totals of one kind or shape. */
+    public record Totals(long calls, long nanos, double flops) {
+        Totals plus(long dt, double f) {
+            return new Totals(calls + 1, nanos + dt, flops + f);
+        }
+
+        public double gflopsPerSecond() {
+            return nanos == 0 ? 0 : flops / nanos;
+        }
+    }
+
+    private static final Totals ZERO = new Totals(0, 0, 0);
+    private final Map<OpKind, Totals> byKind = new EnumMap<>(OpKind.class);
+    private final Map<GemmShape, Totals> byShape = new LinkedHashMap<>();
+
+    synchronized void add(OpKind kind, long nanos, double flops) {
+        byKind.merge(kind, ZERO.plus(nanos, flops), (a, b) -> a.plus(b.nanos(), b.flops()));
+    }
+
+    synchronized void addGemm(GemmShape shape, long nanos, double flops) {
+        add(OpKind.GEMM, nanos, flops);
+        byShape.merge(shape, ZERO.plus(nanos, flops), (a, b) -> a.plus(b.nanos(), b.flops()));
+    }
+
+    public synchronized Map<OpKind, Totals> byKind() {
+        return new EnumMap<>(byKind.isEmpty() ? Map.of() : byKind);
+    }
+
+    public synchronized Map<GemmShape, Totals> gemmByShape() {
+        return new LinkedHashMap<>(byShape);
+    }
+
+    public synchronized long totalNanos() {
+        return byKind.values().stream().mapToLong(Totals::nanos).sum();
+    }
+
+    public synchronized double totalFlops() {
+        return byKind.values().stream().mapToDouble(Totals::flops).sum();
+    }
+
+    public synchronized void clear() {
+        byKind.clear();
+        byShape.clear();
+    }
+}
