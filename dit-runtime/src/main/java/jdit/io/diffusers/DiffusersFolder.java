@@ -67,6 +67,11 @@ public final class DiffusersFolder implements WeightStore {
         try {
             if (indexes.isEmpty()) {
                 List<Path> files = safetensorsFiles(dir);
+                // a hub folder may hold precision variants beside the main file (diffusion_pytorch_model.fp16.safetensors)
+                List<Path> main = files.stream().filter(p -> p.getFileName().toString().equals(MAIN_FILE)).toList();
+                if (files.size() > 1 && main.size() == 1) {
+                    files = main;
+                }
                 if (files.size() != 1) {
                     throw new CheckpointException(dir, "without a shard index the folder must hold one .safetensors file, found " + files);
                 }
@@ -120,6 +125,8 @@ public final class DiffusersFolder implements WeightStore {
             }
         }
     }
+
+    private static final String MAIN_FILE = "diffusion_pytorch_model.safetensors";
 
     private static List<Path> safetensorsFiles(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
