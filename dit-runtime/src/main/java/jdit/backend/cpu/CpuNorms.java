@@ -129,7 +129,7 @@ public final class CpuNorms implements Norms {
                 a3 = a3.add(FloatVector.fromMemorySegment(S, s, off + 4 * (i + 3L * l), LE));
             }
         }
-        double t = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        double t = Lanes.sum(a0.add(a1).add(a2.add(a3)));
         for (; i < n; i++) {
             double v = s.get(Layouts.F32, off + 4 * i);
             t += squares ? (v - mean) * (v - mean) : v;

@@ -3,7 +3,6 @@ package jdit.backend.cpu;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -49,7 +48,7 @@ final class FewRowsGemm {
             acc1 = FloatVector.fromMemorySegment(S, a, ao + 4L * (i + S.length()), LE)
                     .fma(FloatVector.fromMemorySegment(S, b, bo + 4L * (i + S.length()), LE), acc1);
         }
-        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float sum = (float) Lanes.sum(acc0.add(acc1));
         for (; i < k; i++) {
             sum += a.get(Layouts.F32, ao + 4L * i) * b.get(Layouts.F32, bo + 4L * i);
         }

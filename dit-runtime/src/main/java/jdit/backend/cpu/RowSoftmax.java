@@ -32,7 +32,7 @@ final class RowSoftmax {
             e.intoMemorySegment(o, off + 4 * i, LE);
             vsum = vsum.add(e);
         }
-        double sum = vsum.reduceLanes(VectorOperators.ADD);
+        double sum = Lanes.sum(vsum);
         for (; i < n; i++) {
             float e = (float) Math.exp(scale * x.get(Layouts.F32, off + 4 * i) - max);
             o.set(Layouts.F32, off + 4 * i, e);

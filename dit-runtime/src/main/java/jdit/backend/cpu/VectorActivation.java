@@ -53,7 +53,7 @@ public final class VectorActivation {
             }
             case TANH -> {
                 for (long i = 0; i < bound; i += S.length()) {
-                    load(src, srcOff, i).lanewise(VectorOperators.TANH).intoMemorySegment(dst, dstOff + 4 * i, LE);
+                    VectorExp.tanh(load(src, srcOff, i)).intoMemorySegment(dst, dstOff + 4 * i, LE);
                 }
             }
             case SIGMOID -> {
@@ -91,7 +91,7 @@ public final class VectorActivation {
             case IDENTITY -> x;
             case RELU -> x.max(0f);
             case EXP -> VectorExp.exp(x);
-            case TANH -> x.lanewise(VectorOperators.TANH);
+            case TANH -> VectorExp.tanh(x);
             case SIGMOID -> sigmoid(x);
             case SILU -> x.mul(sigmoid(x));
             case GELU_TANH -> geluTanh(x);
@@ -105,7 +105,7 @@ public final class VectorActivation {
 
     private static FloatVector geluTanh(FloatVector x) {
         FloatVector inner = x.mul(x).mul(x).mul(0.044715f).add(x).mul(SQRT_2_OVER_PI);
-        return x.mul(0.5f).mul(inner.lanewise(VectorOperators.TANH).add(1f));
+        return x.mul(0.5f).mul(VectorExp.tanh(inner).add(1f));
     }
 
     /** 0.5·x·(1 + erf(u)) with u = x/√2, written through erfc(|u|) to keep relative accuracy for u < 0. */
@@ -138,7 +138,7 @@ public final class VectorActivation {
     }
 
     private static FloatVector sigmoid(FloatVector x) {
-        return ONE.div(x.neg().lanewise(VectorOperators.EXP).add(1f));
+        return ONE.div(VectorExp.exp(x.neg()).add(1f));
     }
 
     /** erfc(z) for z >= 0 (Numerical Recipes' erfcc). */
@@ -153,7 +153,7 @@ public final class VectorActivation {
         p = p.mul(t).add(0.37409196f);
         p = p.mul(t).add(1.00002368f);
         p = p.mul(t).add(-1.26551223f);
-        return t.mul(p.sub(z.mul(z)).lanewise(VectorOperators.EXP));
+        return t.mul(VectorExp.exp(p.sub(z.mul(z))));
     }
 
     private static float erfcAbs(float z) {
