@@ -130,6 +130,11 @@ class GenerateCommandTest {
         for (int i = 0; i < 4; i++) {
             assertTrue(Files.isRegularFile(dir.resolve("x-" + i + ".png")), r.out());
         }
+        // one image without guidance: a batch of 1 through every layer
+        Run single = run("generate", "--model", DIT, "--vae", VAE, "--cfg-scale", "1", "--steps", "2", "-o",
+                dir.resolve("one.png").toString());
+        assertEquals(0, single.code(), single.err());
+        assertTrue(Files.isRegularFile(dir.resolve("one.png")));
     }
 
     @Test

@@ -43,6 +43,16 @@ public final class Workspace implements AutoCloseable {
         return t;
     }
 
+    /**
+     * A contiguous copy of {@code t} owned by this workspace (unlike {@link Tensor#contiguous}, which returns
+     * {@code t} itself when it is already contiguous, so the caller may always release the result).
+     */
+    public Tensor copy(Tensor t) {
+        Tensor out = allocate(t.dtype(), t.shape());
+        t.copyTo(out);
+        return out;
+    }
+
     /** A tensor that goes back to the pool at the next {@link #endStep()}. */
     public synchronized Tensor scratch(DType dtype, long... shape) {
         Tensor t = allocate(dtype, Shape.of(shape));

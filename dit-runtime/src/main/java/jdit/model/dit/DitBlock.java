@@ -27,7 +27,7 @@ final class DitBlock {
         be.gemm().matmul(sc, b.adaWeight(), mod, Epilogue.linear(b.adaBias()));
         Tensor[] m = new Tensor[6]; // shift_msa, scale_msa, gate_msa, shift_mlp, scale_mlp, gate_mlp
         for (int k = 0; k < 6; k++) {
-            m[k] = mod.narrow(1, (long) k * d, d).contiguous(ws);
+            m[k] = ws.copy(mod.narrow(1, (long) k * d, d));
         }
         Tensor out = ws.allocate(DType.F32, x.shape());
         x.copyTo(out);

@@ -148,8 +148,8 @@ public final class DitModel implements AutoCloseable {
         int d = config.hiddenSize();
         Tensor mod = ws.allocate(DType.F32, x.dim(0), 2L * d);
         be.gemm().matmul(sc, w.finalAdaWeight(), mod, Epilogue.linear(w.finalAdaBias()));
-        Tensor shift = mod.narrow(1, 0, d).contiguous(ws);
-        Tensor scale = mod.narrow(1, d, d).contiguous(ws);
+        Tensor shift = ws.copy(mod.narrow(1, 0, d));
+        Tensor scale = ws.copy(mod.narrow(1, d, d));
         Tensor h = ws.allocate(DType.F32, x.shape());
         be.norms().layerNorm(x, null, null, 1e-6f, h);
         be.pointwise().modulate(h, shift, scale, h);

@@ -111,7 +111,7 @@ public final class SdVae implements AutoCloseable {
         h = next(ws, h, conv(h, "encoder.conv_out", 1, be, ws));
         h = next(ws, h, conv(h, "quant_conv", 0, be, ws)); // [N, 2·latent, h, w]
         long c = h.dim(1) / 2;
-        Tensor[] posterior = {h.narrow(1, 0, c).contiguous(ws), h.narrow(1, c, c).contiguous(ws)};
+        Tensor[] posterior = {ws.copy(h.narrow(1, 0, c)), ws.copy(h.narrow(1, c, c))};
         ws.release(h);
         return posterior;
     }
@@ -174,7 +174,7 @@ public final class SdVae implements AutoCloseable {
                 : new String[] {"to_q", "to_k", "to_v", "to_out.0"};
         Tensor out = ws.allocate(DType.F32, x.shape());
         for (long b = 0; b < n; b++) {
-            Tensor tokens = normed.select(0, b).reshape(c, hw).transpose(0, 1).contiguous(ws); // [HW, C]
+            Tensor tokens = ws.copy(normed.select(0, b).reshape(c, hw).transpose(0, 1)); // [HW, C]
             Tensor q = linear(tokens, p + "." + names[0], be, ws);
             Tensor k = linear(tokens, p + "." + names[1], be, ws);
             Tensor v = linear(tokens, p + "." + names[2], be, ws);

@@ -1,0 +1,188 @@
+package jdit.model.wan;
+
+import java.lang.foreign.Arena;
+import jdit.attention.AttentionContext;
+import jdit.attention.AttentionStep;
+import jdit.attention.TokenGrid;
+import jdit.backend.Backend;
+import jdit.backend.BinaryOp;
+import jdit.backend.Conv3dSpec;
+import jdit.backend.Epilogue;
+import jdit.backend.UnaryOp;
+import jdit.io.WeightStore;
+import jdit.nn.AxialRope;
+import jdit.tensor.DType;
+import jdit.tensor.Tensor;
+import jdit.tensor.Workspace;
+
+/**
+ * The Wan2.1 text-to-video transformer as Wan-Video/Wan2.1 {@code WanModel} runs it: 3-D patch embedding, the
+ * timestep embedding and its 6-way projection, the text embedding, the blocks, the head with its own modulation,
+ * unpatchify. Text is embedded once per generation ({@link #embedText}); a forward takes the embedded text.
+ * Immutable after load; activations come from the caller's {@link Workspace}.
+ */
+public final class WanModel implements AutoCloseable {
+    private final WanConfig config;
+    private final WanKeys layout;
+    private final WanWeights w;
+    private final Workspace weightMemory;
+    private final AxialRope rope;
+
+    private WanModel(WanConfig config, WanKeys layout, WanWeights w, Workspace weightMemory) {
+        this.config = config;
+        this.layout = layout;
+        this.w = w;
+        this.weightMemory = weightMemory;
+        this.rope = AxialRope.wan(config.headDim());
+    }
+
+    /** Loads either published layout, every key and shape checked against {@code config}; block matrices in {@code dtype}. */
+    public static WanModel load(WeightStore store, WanConfig config, DType matrixDType) {
+        Workspace mem = new Workspace();
+        try {
+            WanKeys keys = WanKeys.detect(store);
+            return new WanModel(config, keys, WanWeights.load(store, config, keys, matrixDType, mem), mem);
+        } catch (RuntimeException e) {
+            mem.close();
+            throw e;
+        }
+    }
+
+    public WanConfig config() {
+        return config;
+    }
+
+    public WanKeys layout() {
+        return layout;
+    }
+
+    public long weightBytes() {
+        return weightMemory.peakBytes();
+    }
+
+    /** The token grid of a latent [B, C, F, H, W]: F/pt x H/ph x W/pw, each side checked to divide. */
+    public TokenGrid grid(Tensor x) {
+        if (x.rank() != 5 || x.dim(1) != config.inDim() || x.dim(2) % config.patchT() != 0 || x.dim(3) % config.patchH() != 0
+                || x.dim(4) % config.patchW() != 0) {
+            throw new IllegalArgumentException("Wan2.1 takes latents [B, " + config.inDim() + ", F, H, W] with F, H, W "
+                    + "divisible by the patch " + config.patchT() + "x" + config.patchH() + "x" + config.patchW() + ", got " + x.shape());
+        }
+        return new TokenGrid((int) (x.dim(2) / config.patchT()), (int) (x.dim(3) / config.patchH()),
+                (int) (x.dim(4) / config.patchW()));
+    }
+
+    /** Text encoder output [L, textDim] (L <= textLen), zero-padded to textLen rows, through the text MLP: [textLen, D]. */
+    public Tensor embedText(Tensor context, Backend be, Workspace ws) {
+        if (context.rank() != 2 || context.dim(1) != config.textDim() || context.dim(0) > config.textLen()) {
+            throw new IllegalArgumentException("text embeddings must be [L, " + config.textDim() + "] with L <= "
+                    + config.textLen() + ", got " + context.shape());
+        }
+        Tensor padded = ws.allocateZeroed(DType.F32, config.textLen(), config.textDim());
+        context.copyTo(padded.narrow(0, 0, context.dim(0)));
+        Tensor h = ws.allocate(DType.F32, config.textLen(), config.dim());
+        be.gemm().matmul(padded, w.text0().weight(), h, Epilogue.linear(w.text0().bias()).withActivation(UnaryOp.GELU_TANH));
+        Tensor out = ws.allocate(DType.F32, config.textLen(), config.dim());
+        be.gemm().matmul(h, w.text2().weight(), out, Epilogue.linear(w.text2().bias()));
+        ws.release(padded);
+        ws.release(h);
+        return out;
+    }
+
+    /** The time embedding e [B, D] (Linear, SiLU, Linear on the frequencies). */
+    public Tensor timeEmbedding(double[] t, Backend be, Workspace ws) {
+        Tensor freq = WanEmbeddings.timestepFrequencies(Arena.ofAuto(), t, config.freqDim());
+        Tensor h = ws.allocate(DType.F32, t.length, config.dim());
+        be.gemm().matmul(freq, w.time0().weight(), h, Epilogue.linear(w.time0().bias()).withActivation(UnaryOp.SILU));
+        Tensor e = ws.allocate(DType.F32, t.length, config.dim());
+        be.gemm().matmul(h, w.time2().weight(), e, Epilogue.linear(w.time2().bias()));
+        ws.release(h);
+        return e;
+    }
+
+    /** e0 = Linear(SiLU(e)) as [B, 6, D]. */
+    public Tensor timeProjection(Tensor e, Backend be, Workspace ws) {
+        Tensor se = ws.allocate(DType.F32, e.shape());
+        be.pointwise().unary(UnaryOp.SILU, e, se);
+        Tensor e0 = ws.allocate(DType.F32, e.dim(0), 6L * config.dim());
+        be.gemm().matmul(se, w.timeProjection().weight(), e0, Epilogue.linear(w.timeProjection().bias()));
+        ws.release(se);
+        return e0.reshape(e.dim(0), 6, config.dim());
+    }
+
+    /** The velocity [B, outDim, F, H, W] for latents x [B, inDim, F, H, W] at timesteps t, given embedded text [B, L, D]. */
+    public Tensor forward(Tensor x, double[] t, Tensor text, AttentionStep step, Backend be, Workspace ws) {
+        TokenGrid grid = grid(x);
+        long b = x.dim(0);
+        if (t.length != b || text.rank() != 3 || text.dim(0) != b || text.dim(2) != config.dim()) {
+            throw new IllegalArgumentException("batch of " + b + " latents needs " + b + " timesteps and text [" + b
+                    + ", L, " + config.dim() + "], got " + t.length + " and " + text.shape());
+        }
+        Tensor e = timeEmbedding(t, be, ws);
+        Tensor e0 = timeProjection(e, be, ws);
+        Tensor h = patchEmbed(x, grid, be, ws);
+        AxialRope.Tables tables = rope.tables(Arena.ofAuto(), grid.frames(), grid.height(), grid.width(), null);
+        for (int i = 0; i < config.numLayers(); i++) {
+            AttentionContext ctx = step.at(i, config.numLayers(), grid, config.numHeads(), config.headDim());
+            Tensor next = WanBlock.forward(w.blocks().get(i), config, h, e0, text, tables, ctx, step.method(), be, ws);
+            ws.release(h);
+            h = next;
+        }
+        Tensor f = head(h, e, be, ws);
+        ws.release(h);
+        ws.release(e0);
+        ws.release(e);
+        Tensor out = unpatchify(f, grid, ws);
+        ws.release(f);
+        return out;
+    }
+
+    private Tensor patchEmbed(Tensor x, TokenGrid g, Backend be, Workspace ws) {
+        long b = x.dim(0);
+        int d = config.dim();
+        Tensor conv = ws.allocate(DType.F32, b, d, g.frames(), g.height(), g.width());
+        be.conv().conv3d(x, w.patchWeight(), w.patchBias(), new Conv3dSpec(config.patchT(), config.patchH(), config.patchW(),
+                0, 0, 0, 0), conv);
+        Tensor tokens = ws.allocate(DType.F32, b, g.tokens(), d);
+        conv.reshape(b, d, g.tokens()).transpose(1, 2).copyTo(tokens);
+        ws.release(conv);
+        return tokens;
+    }
+
+    /** LayerNorm, modulation by (head.modulation + e) as (shift, scale), Linear to pt·ph·pw·outDim. */
+    private Tensor head(Tensor x, Tensor e, Backend be, Workspace ws) {
+        long b = x.dim(0);
+        int d = config.dim();
+        Tensor mod = ws.allocate(DType.F32, b, 2, d);
+        be.pointwise().binary(BinaryOp.ADD, e.reshape(b, 1, d), w.headModulation().reshape(2, d), mod);
+        Tensor shift = ws.copy(mod.select(1, 0));
+        Tensor scale = ws.copy(mod.select(1, 1));
+        Tensor h = ws.allocate(DType.F32, x.shape());
+        be.norms().layerNorm(x, null, null, (float) config.eps(), h);
+        be.pointwise().modulate(h, shift, scale, h);
+        Tensor out = ws.allocate(DType.F32, b, x.dim(1), config.headOut());
+        be.gemm().matmul(h, w.head().weight(), out, Epilogue.linear(w.head().bias()));
+        for (Tensor t : new Tensor[] {h, scale, shift, mod}) {
+            ws.release(t);
+        }
+        return out;
+    }
+
+    /** [B, S, pt·ph·pw·c] -> [B, c, F·pt, H·ph, W·pw]; head channel ((a·ph + p)·pw + q)·c + ch. */
+    private Tensor unpatchify(Tensor f, TokenGrid g, Workspace ws) {
+        long b = f.dim(0);
+        int c = config.outDim();
+        int pt = config.patchT();
+        int ph = config.patchH();
+        int pw = config.patchW();
+        Tensor out = ws.allocate(DType.F32, b, c, (long) g.frames() * pt, (long) g.height() * ph, (long) g.width() * pw);
+        // [B, F, H, W, pt, ph, pw, c] -> [B, c, F, pt, H, ph, W, pw]
+        f.reshape(b, g.frames(), g.height(), g.width(), pt, ph, pw, c).permute(0, 7, 1, 4, 2, 5, 3, 6)
+                .copyTo(out.reshape(b, c, g.frames(), pt, g.height(), ph, g.width(), pw));
+        return out;
+    }
+
+    @Override
+    public void close() {
+        weightMemory.close();
+    }
+}
