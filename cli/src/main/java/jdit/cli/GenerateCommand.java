@@ -133,6 +133,12 @@ final class GenerateCommand implements Callable<Integer> {
                         : dit.layout() == DitKeys.ORIGINAL ? GuidanceRule.dit : GuidanceRule.diffusers;
                 Guidance g = cfgScale <= 1 ? null
                         : new DitChannelGuidance(cfgScale, rule == GuidanceRule.dit ? 3 : config.inChannels());
+                for (long cls : classes) {
+                    if (cls < 0 || cls >= config.numClasses()) {
+                        throw new IllegalArgumentException("--class " + cls + ": this model has classes 0 to "
+                                + (config.numClasses() - 1));
+                    }
+                }
                 long[] labels = labels();
                 err.printf("jdit generate: DiT %s (%s layout, %d blocks, hidden %d, %s weights), %d px, %s %d steps, "
                                 + "cfg %s%s, seed %d, %d image(s) on %d threads%n", model.getFileName(),
