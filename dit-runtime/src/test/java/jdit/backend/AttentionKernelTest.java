@@ -48,6 +48,9 @@ class AttentionKernelTest {
         check(2, 31, 45, 4, 72, 3);
         check(1, 64, 5, 2, 16, 4);
         check(2, 64, 64, 5, 24, 5); // more (batch, head) tasks than threads, odd count
+        // keys long enough that the query rows are split into several score blocks (8 MiB / (4·tk) rows each)
+        int tk = 70_000;
+        check(1, 3 * (int) ((8L << 20) / (4L * tk)) + 5, tk, 1, 2, 6); // 29 rows per block: 3 full blocks and a ragged one
     }
 
     @Test

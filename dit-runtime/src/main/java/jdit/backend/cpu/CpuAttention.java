@@ -13,8 +13,9 @@ import jdit.tensor.Tensor;
  * Dense attention per (batch, head): S = q·kᵀ·scale, row softmax, O = S·v. With OpenBLAS the products read q, k, v
  * and write O in place through leading dimensions (no gathers), and the (batch, head) pairs run in parallel, one per
  * thread, with OpenBLAS single-threaded meanwhile: a 256 x 72 head is too small to split well across threads. The
- * score matrix is materialised, which suits the token counts of images (DiT-XL/2 at 256 px: 256 x 256 per head);
- * the block-sparse tiled kernel takes its place for video. Without OpenBLAS the heads go through the gemm one by
+ * scores are materialised one block of query rows at a time (about 8 MiB: all 256 rows of a DiT-XL/2 head, 256
+ * of the 32,760 of a Wan2.1 video), so memory does not grow with the square of the sequence; the block-sparse
+ * tiled kernel is the faster path for video. Without OpenBLAS the heads go through the gemm one by
  * one on gathered copies.
  */
 final class CpuAttention implements Attention, AutoCloseable {
@@ -50,14 +51,21 @@ final class CpuAttention implements Attention, AutoCloseable {
         return t.segment().asSlice((t.offset() + b * t.stride(0) + h * t.stride(2)) * 4);
     }
 
+    /** Query rows per score block: the block of scores stays near 8 MiB, whatever the key count. */
+    static int rowsPerBlock(long tq, long tk) {
+        return (int) Math.max(1, Math.min(tq, (8L << 20) / (4 * Math.max(tk, 1))));
+    }
+
     private void inPlace(Tensor q, Tensor k, Tensor v, float scale, Tensor out) {
         int tq = (int) q.dim(1);
         int tk = (int) k.dim(1);
         int dh = (int) q.dim(3);
         long heads = q.dim(2);
-        int tasks = (int) (q.dim(0) * heads);
+        int rows = rowsPerBlock(tq, tk);
+        int blocks = (tq + rows - 1) / rows;
+        long tasks = q.dim(0) * heads * blocks;
         int threads = parallel.threads();
-        long scoreBytes = (long) tq * tk * 4;
+        long scoreBytes = (long) rows * tk * 4;
         MemorySegment scores = scratch.get(scoreBytes * threads);
         if (threads > 1) {
             blas.setThreads(1);
@@ -65,17 +73,20 @@ final class CpuAttention implements Attention, AutoCloseable {
         try {
             parallel.forEach(threads, w -> {
                 MemorySegment s = scores.asSlice(w * scoreBytes, scoreBytes);
-                for (int task = w; task < tasks; task += threads) {
-                    long b = task / heads;
-                    long h = task % heads;
-                    blas.sgemm(true, tq, tk, dh, scale, head(q, b, h), (int) q.stride(1), head(k, b, h), (int) k.stride(1),
-                            0f, s, tk);
-                    for (long r = 0; r < tq; r++) {
+                for (long task = w; task < tasks; task += threads) {
+                    long bh = task / blocks;
+                    long b = bh / heads;
+                    long h = bh % heads;
+                    int r0 = (int) (task % blocks) * rows;
+                    int m = Math.min(rows, tq - r0);
+                    MemorySegment qh = head(q, b, h).asSlice((long) r0 * q.stride(1) * 4);
+                    MemorySegment oh = head(out, b, h).asSlice((long) r0 * out.stride(1) * 4);
+                    blas.sgemm(true, m, tk, dh, scale, qh, (int) q.stride(1), head(k, b, h), (int) k.stride(1), 0f, s, tk);
+                    for (long r = 0; r < m; r++) {
                         MemorySegment row = s.asSlice(r * tk * 4, (long) tk * 4);
                         RowSoftmax.row(row, row, 0, tk, 1f);
                     }
-                    blas.sgemm(false, tq, dh, tk, 1f, s, tk, head(v, b, h), (int) v.stride(1), 0f, head(out, b, h),
-                            (int) out.stride(1));
+                    blas.sgemm(false, m, dh, tk, 1f, s, tk, head(v, b, h), (int) v.stride(1), 0f, oh, (int) out.stride(1));
                 }
             });
         } finally {
@@ -89,23 +100,28 @@ final class CpuAttention implements Attention, AutoCloseable {
         long tq = q.dim(1);
         long tk = k.dim(1);
         long dh = q.dim(3);
-        long floats = tq * dh * 2 + tk * dh * 2 + tq * tk;
+        long rows = rowsPerBlock(tq, tk);
+        long floats = rows * dh * 2 + tk * dh * 2 + rows * tk;
         MemorySegment seg = scratch.get(floats * 4);
-        Tensor qh = Tensor.of(seg.asSlice(0, tq * dh * 4), DType.F32, Shape.of(tq, dh));
-        Tensor kh = Tensor.of(seg.asSlice(tq * dh * 4, tk * dh * 4), DType.F32, Shape.of(tk, dh));
-        Tensor vh = Tensor.of(seg.asSlice((tq + tk) * dh * 4, tk * dh * 4), DType.F32, Shape.of(tk, dh));
-        Tensor oh = Tensor.of(seg.asSlice((tq + 2 * tk) * dh * 4, tq * dh * 4), DType.F32, Shape.of(tq, dh));
-        Tensor s = Tensor.of(seg.asSlice((2 * tq + 2 * tk) * dh * 4, tq * tk * 4), DType.F32, Shape.of(tq, tk));
+        Tensor kh = Tensor.of(seg.asSlice(0, tk * dh * 4), DType.F32, Shape.of(tk, dh));
+        Tensor vh = Tensor.of(seg.asSlice(tk * dh * 4, tk * dh * 4), DType.F32, Shape.of(tk, dh));
+        long base = 2 * tk * dh * 4;
         Epilogue scoreEpilogue = new Epilogue(null, UnaryOp.IDENTITY, null, scale, true);
         for (long b = 0; b < q.dim(0); b++) {
             for (long h = 0; h < q.dim(2); h++) {
-                q.select(0, b).select(1, h).copyTo(qh);
                 k.select(0, b).select(1, h).copyTo(kh);
                 v.select(0, b).select(1, h).copyTo(vh);
-                gemm.matmul(qh, kh, s, scoreEpilogue);
-                pointwise.softmax(s, 1f, s);
-                gemm.matmul(s, vh, oh, Epilogue.NONE);
-                oh.copyTo(out.select(0, b).select(1, h));
+                for (long r0 = 0; r0 < tq; r0 += rows) {
+                    long m = Math.min(rows, tq - r0);
+                    Tensor qh = Tensor.of(seg.asSlice(base, m * dh * 4), DType.F32, Shape.of(m, dh));
+                    Tensor oh = Tensor.of(seg.asSlice(base + rows * dh * 4, m * dh * 4), DType.F32, Shape.of(m, dh));
+                    Tensor s = Tensor.of(seg.asSlice(base + 2 * rows * dh * 4, m * tk * 4), DType.F32, Shape.of(m, tk));
+                    q.select(0, b).select(1, h).narrow(0, r0, m).copyTo(qh);
+                    gemm.matmul(qh, kh, s, scoreEpilogue);
+                    pointwise.softmax(s, 1f, s);
+                    gemm.matmul(s, vh, oh, Epilogue.NONE);
+                    oh.copyTo(out.select(0, b).select(1, h).narrow(0, r0, m));
+                }
             }
         }
     }
