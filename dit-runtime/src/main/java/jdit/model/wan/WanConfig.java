@@ -71,6 +71,42 @@ public record WanConfig(int patchT, int patchH, int patchW, int textLen, int inD
                 o.get("num_layers").getAsInt(), o.has("eps") ? o.get("eps").getAsDouble() : 1e-6);
     }
 
+    /**
+     * The config of the transformer in {@code store}: its diffusers config.json, the constructor arguments in the
+     * safetensors metadata, or (the published original {@code diffusion_pytorch_model.safetensors} carries neither)
+     * the tensor shapes with the published head size of 128 and text length of 512.
+     */
+    public static WanConfig of(jdit.io.WeightStore store) {
+        if (store.config().isPresent()) {
+            return fromDiffusers(store.config().get());
+        }
+        String meta = store.metadata().get("config");
+        if (meta != null && meta.contains("\"dim\"")) {
+            return fromJson(meta);
+        }
+        if (WanKeys.detect(store) == WanKeys.DIFFUSERS) {
+            throw new jdit.io.CheckpointException(store.source(), "a diffusers-layout Wan2.1 transformer without its "
+                    + "config.json: give the transformer folder, not the weights file alone");
+        }
+        jdit.tensor.Shape patch = shape(store, "patch_embedding.weight"); // [dim, in, pt, ph, pw]
+        int dim = (int) patch.dim(0);
+        if (dim % 128 != 0) {
+            throw new jdit.io.CheckpointException(store.source(), "hidden size " + dim + " is not a multiple of the "
+                    + "published head size 128: store the config in the safetensors metadata");
+        }
+        int layers = (int) store.entries().stream().map(e -> e.name()).filter(n -> n.matches("blocks\\.\\d+\\.modulation")).count();
+        return new WanConfig((int) patch.dim(2), (int) patch.dim(3), (int) patch.dim(4), 512, (int) patch.dim(1), dim,
+                (int) shape(store, "blocks.0.ffn.0.weight").dim(0), (int) shape(store, "time_embedding.0.weight").dim(1),
+                (int) shape(store, "text_embedding.0.weight").dim(1),
+                (int) (shape(store, "head.head.weight").dim(0) / (patch.dim(2) * patch.dim(3) * patch.dim(4))), dim / 128,
+                layers, 1e-6);
+    }
+
+    private static jdit.tensor.Shape shape(jdit.io.WeightStore store, String key) {
+        return store.entry(key).orElseThrow(() -> new jdit.io.CheckpointException(store.source(), "missing key '" + key + "'"))
+                .shape();
+    }
+
     private static void requireTrue(JsonObject o, String key) {
         if (o.has(key) && !o.get(key).getAsBoolean()) {
             throw new IllegalArgumentException("Wan2.1 with " + key + "=false is not supported");

@@ -67,6 +67,18 @@ class WanGoldenTest {
     }
 
     @Test
+    void configFromMetadataAndFromThePublishedShapes() {
+        try (SafetensorsReader orig = open("wan_tiny.safetensors")) {
+            assertEquals(WanConfig.fromJson(orig.metadata().get("config")), WanConfig.of(orig));
+        }
+        // the published 1.3B checkpoint carries no config: its shapes (and head size 128) give it back
+        var shapes = WanParameters.originalLayout(WanConfig.t2v13b());
+        try (jdit.io.SeededWeights s = new jdit.io.SeededWeights(shapes, 1)) {
+            assertEquals(WanConfig.t2v13b(), WanConfig.of(s));
+        }
+    }
+
+    @Test
     void publishedConfigsHaveTheDocumentedShapes() {
         WanConfig small = WanConfig.t2v13b();
         assertEquals(128, small.headDim());
