@@ -7,6 +7,7 @@ import jdit.model.dit.DitConfigs;
 import jdit.profile.BenchOptions;
 import jdit.profile.DitForwardBench;
 import jdit.profile.KernelBench;
+import jdit.profile.WanBlockBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -20,13 +21,15 @@ import picocli.CommandLine.Spec;
             "so compare medians across runs.",
             "dit: one DiT forward (DiT-XL/2 at 256 px, the guidance pair, by default) with seeded random weights of the",
             "real shapes: seconds and GFLOP per forward, the fraction of the FMA ceiling measured before and after, and",
-            "the time per op."})
+            "the time per op.",
+            "wan: one Wan2.1-T2V-1.3B block (dim 1536, 12 heads x 128, ffn 8960, 512 text rows) on 5 latent frames of 30 x 52",
+            "patches (7,800 tokens) with seeded random weights: the same report, self- and cross-attention apart (at most 3 reps)."})
 final class BenchCommand implements Callable<Integer> {
-    enum Suite { gemm, dit }
+    enum Suite { gemm, dit, wan }
 
     @Parameters(index = "0", defaultValue = "gemm", paramLabel = "SUITE",
-            description = "What to measure: gemm (kernels on the DiT-XL/2 shapes) or dit (a whole DiT forward with seeded "
-                    + "random weights, per op) (default ${DEFAULT-VALUE}).")
+            description = "What to measure: gemm (kernels on the DiT-XL/2 shapes), dit (a whole DiT forward with seeded "
+                    + "random weights, per op) or wan (one Wan2.1-1.3B block at 7,800 tokens, per op) (default ${DEFAULT-VALUE}).")
     private Suite suite;
 
     @Option(names = "--threads", paramLabel = "N", description = "Threads (default: all cores, ${DEFAULT-VALUE}).")
@@ -63,6 +66,14 @@ final class BenchCommand implements Callable<Integer> {
             if (System.getenv(v) != null) {
                 env.add(v + "=" + System.getenv(v));
             }
+        }
+        if (suite == Suite.wan) {
+            spec.commandLine().getErr().println("jdit bench wan: one Wan2.1-1.3B block at 5 x 30 x 52 patches: making the seeded"
+                    + " weights, then the forwards (about 10 s each)...");
+            spec.commandLine().getErr().flush();
+            spec.commandLine().getOut().print(WanBlockBench.run(WanBlockBench.defaults(Math.min(reps, 3), threads)).render());
+            spec.commandLine().getOut().flush();
+            return 0;
         }
         if (suite == Suite.dit) {
             spec.commandLine().getErr().println("jdit bench dit: " + ditName + " at " + size + " px, batch " + batch

@@ -60,6 +60,11 @@ public record ForwardBenchReport(String model, String shape, int threads, String
                     row(sb, "  K x N = " + g.getKey(), g.getValue(), total);
                 }
             }
+            if (e.getKey() == OpKind.ATTENTION && ops.attentionByShape().size() > 1) {
+                for (Map.Entry<OpStats.AttentionShape, OpStats.Totals> a : ops.attentionByShape().entrySet()) {
+                    row(sb, "  queries x keys = " + a.getKey(), a.getValue(), total);
+                }
+            }
         }
         double other = (total * 1e9 - opNanos) / forwards / 1e6;
         sb.append(String.format("%-28s %8s %11.1f %6.1f%%%n", "outside ops (copies, views)", "", other,

@@ -17,6 +17,14 @@ public final class OpStats {
         }
     }
 
+    /** An attention call's shape: query rows by key rows (self-attention has them equal). */
+    public record AttentionShape(long queries, long keys) {
+        @Override
+        public String toString() {
+            return queries + "x" + keys;
+        }
+    }
+
     /** Totals of one kind or shape. */
     public record Totals(long calls, long nanos, double flops) {
         Totals plus(long dt, double f) {
@@ -31,6 +39,7 @@ public final class OpStats {
     private static final Totals ZERO = new Totals(0, 0, 0);
     private final Map<OpKind, Totals> byKind = new EnumMap<>(OpKind.class);
     private final Map<GemmShape, Totals> byShape = new LinkedHashMap<>();
+    private final Map<AttentionShape, Totals> byAttention = new LinkedHashMap<>();
 
     synchronized void add(OpKind kind, long nanos, double flops) {
         byKind.merge(kind, ZERO.plus(nanos, flops), (a, b) -> a.plus(b.nanos(), b.flops()));
@@ -39,6 +48,15 @@ public final class OpStats {
     synchronized void addGemm(GemmShape shape, long nanos, double flops) {
         add(OpKind.GEMM, nanos, flops);
         byShape.merge(shape, ZERO.plus(nanos, flops), (a, b) -> a.plus(b.nanos(), b.flops()));
+    }
+
+    synchronized void addAttention(AttentionShape shape, long nanos, double flops) {
+        add(OpKind.ATTENTION, nanos, flops);
+        byAttention.merge(shape, ZERO.plus(nanos, flops), (a, b) -> a.plus(b.nanos(), b.flops()));
+    }
+
+    public synchronized Map<AttentionShape, Totals> attentionByShape() {
+        return new LinkedHashMap<>(byAttention);
     }
 
     public synchronized Map<OpKind, Totals> byKind() {
@@ -60,5 +78,6 @@ public final class OpStats {
     public synchronized void clear() {
         byKind.clear();
         byShape.clear();
+        byAttention.clear();
     }
 }
