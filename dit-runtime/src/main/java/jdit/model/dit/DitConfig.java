@@ -6,11 +6,12 @@ import com.google.gson.JsonParser;
 /**
  * A DiT's constructor arguments, named as in facebookresearch/DiT {@code models.py} (camelCased): latent size and
  * channels, patch size, hidden size, depth, heads, classes, and whether sigma is learned (doubling the output).
+ * {@code numClasses} 0 means no label embedder: DiT itself always has one, Latte's unconditional models do not.
  */
 public record DitConfig(int inputSize, int patchSize, int inChannels, int hiddenSize, int depth, int numHeads,
                         int numClasses, boolean learnSigma) {
     public DitConfig {
-        if (hiddenSize % numHeads != 0 || inputSize % patchSize != 0) {
+        if (hiddenSize % numHeads != 0 || inputSize % patchSize != 0 || numClasses < 0) {
             throw new IllegalArgumentException("invalid DiT config " + this);
         }
     }

@@ -1,6 +1,7 @@
 package jdit.model.dit;
 
 import jdit.attention.AttentionContext;
+import jdit.attention.AttentionMethod;
 import jdit.attention.AttentionStep;
 import jdit.attention.TokenGrid;
 import jdit.backend.Backend;
@@ -96,10 +97,28 @@ public final class DitModel implements AutoCloseable {
         return out;
     }
 
-    /** c = t_emb + y_emb [N, D]. */
+    /**
+     * One block: x [N, T, D] with sc = SiLU(c) [G, D], G dividing N, each conditioning row covering N/G consecutive
+     * sequences (Latte attends over frames or positions but conditions per video). Returns a fresh x from {@code ws}.
+     */
+    public Tensor block(int index, Tensor x, Tensor sc, AttentionContext ctx, AttentionMethod method, Backend be, Workspace ws) {
+        return DitBlock.forward(w.blocks().get(index), config, x, sc, ctx, method, be, ws);
+    }
+
+    /** c = t_emb + y_emb [N, D]; t_emb alone when the model has no label embedder (0 classes, y null). */
     public Tensor conditioning(double[] t, long[] y, Backend be, Workspace ws) {
         Tensor tFreq = DitEmbeddings.timestepFrequencies(java.lang.foreign.Arena.ofAuto(), t);
         Tensor c = timestepEmbedding(tFreq, be, ws);
+        if (config.numClasses() == 0) {
+            if (y != null) {
+                throw new IllegalArgumentException("the model has no label embedder, but labels were given");
+            }
+            return c;
+        }
+        if (y == null || y.length != t.length) {
+            throw new IllegalArgumentException("need one label per timestep (" + t.length + "), got "
+                    + (y == null ? "none" : y.length));
+        }
         Tensor yEmb = labelEmbedding(y, ws);
         be.pointwise().binary(BinaryOp.ADD, c, yEmb, c);
         ws.release(yEmb);
@@ -119,6 +138,9 @@ public final class DitModel implements AutoCloseable {
 
     /** Rows of the label table [N, D]; label {@code numClasses} is the null (unconditional) class. */
     public Tensor labelEmbedding(long[] y, Workspace ws) {
+        if (w.yTable() == null) {
+            throw new IllegalStateException("the model has no label embedder (0 classes)");
+        }
         Tensor out = ws.allocate(DType.F32, y.length, config.hiddenSize());
         for (int n = 0; n < y.length; n++) {
             if (y[n] < 0 || y[n] > config.numClasses()) {

@@ -20,7 +20,9 @@ public final class DitParameters {
         m.put("t_embedder.mlp.0.bias", Shape.of(d));
         m.put("t_embedder.mlp.2.weight", Shape.of(d, d));
         m.put("t_embedder.mlp.2.bias", Shape.of(d));
-        m.put("y_embedder.embedding_table.weight", Shape.of(c.numClasses() + 1L, d));
+        if (c.numClasses() > 0) { // 0 classes: no label embedder (Latte's unconditional models)
+            m.put("y_embedder.embedding_table.weight", Shape.of(c.numClasses() + 1L, d));
+        }
         for (int i = 0; i < c.depth(); i++) {
             String b = "blocks." + i + ".";
             m.put(b + "attn.qkv.weight", Shape.of(3 * d, d));

@@ -13,7 +13,8 @@ import jdit.tensor.Workspace;
  * DiT's parameters under their original (facebookresearch) names, converted once at load (to F32, or the block matrices to BF16/F16 on request) and each checked
  * against the shape the config implies (a wrong checkpoint fails naming the key and both shapes). The diffusers
  * layout is read through {@link DitKeys}: renamed keys, q/k/v concatenated, and the position table, which diffusers
- * does not store, computed.
+ * does not store, computed. A config with 0 classes has no label table ({@code yTable} null): Latte's unconditional
+ * models are DiT blocks without a y_embedder.
  */
 record DitWeights(Tensor xEmbedderWeight, Tensor xEmbedderBias, Tensor posEmbed, Tensor tMlp0Weight, Tensor tMlp0Bias,
                   Tensor tMlp2Weight, Tensor tMlp2Bias, Tensor yTable, List<Block> blocks, Tensor finalAdaWeight,
@@ -52,7 +53,7 @@ record DitWeights(Tensor xEmbedderWeight, Tensor xEmbedderBias, Tensor posEmbed,
         return new DitWeights(l.get("x_embedder.proj.weight", d, c.inChannels(), p, p), l.get("x_embedder.proj.bias", d),
                 l.get("pos_embed", 1, c.tokens(), d), l.get("t_embedder.mlp.0.weight", d, 256), l.get("t_embedder.mlp.0.bias", d),
                 l.get("t_embedder.mlp.2.weight", d, d), l.get("t_embedder.mlp.2.bias", d),
-                l.get("y_embedder.embedding_table.weight", c.numClasses() + 1, d), blocks,
+                c.numClasses() == 0 ? null : l.get("y_embedder.embedding_table.weight", c.numClasses() + 1, d), blocks,
                 l.get("final_layer.adaLN_modulation.1.weight", 2 * d, d), l.get("final_layer.adaLN_modulation.1.bias", 2 * d),
                 l.get("final_layer.linear.weight", p * p * c.outChannels(), d),
                 l.get("final_layer.linear.bias", p * p * c.outChannels()));
