@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import jdit.backend.Memory;
 import jdit.tensor.DType;
 import jdit.tensor.Tensor;
 import jdit.tensor.Workspace;
@@ -17,11 +18,13 @@ import jdit.tensor.Workspace;
  */
 final class FrameCache implements AutoCloseable {
     private final Workspace ws;
+    private final Memory memory;
     private final Map<String, Tensor> frames = new HashMap<>();
     private final Set<String> visited = new HashSet<>();
 
-    FrameCache(Workspace ws) {
+    FrameCache(Workspace ws, Memory memory) {
         this.ws = ws;
+        this.memory = memory;
     }
 
     /** True on the first call for {@code key} only: the first chunk is special for the temporal resamplers. */
@@ -42,7 +45,7 @@ final class FrameCache implements AutoCloseable {
             return ws.allocateZeroed(DType.F32, dims);
         }
         Tensor buf = ws.allocate(DType.F32, jdit.tensor.Shape.of(dims));
-        kept.copyTo(buf.narrow(2, 0, history));
+        memory.copy(kept, buf.narrow(2, 0, history));
         return buf;
     }
 
@@ -59,7 +62,7 @@ final class FrameCache implements AutoCloseable {
             kept = ws.allocate(DType.F32, jdit.tensor.Shape.of(dims));
             frames.put(key, kept);
         }
-        buf.narrow(2, t - history, history).copyTo(kept);
+        memory.copy(buf.narrow(2, t - history, history), kept);
     }
 
     /** Gives the remembered frames back to the workspace. */

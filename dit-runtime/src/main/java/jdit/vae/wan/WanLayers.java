@@ -84,7 +84,7 @@ final class WanLayers {
     /** Causal conv (kernel time 3, spatial padding kernel/2) of x [B, C, T, H, W] after the remembered frames. */
     Tensor causalConv(Tensor x, String prefix) {
         Tensor buf = cache.withHistory(prefix, HISTORY, x);
-        x.copyTo(buf.narrow(2, HISTORY, x.dim(2)));
+        be.memory().copy(x, buf.narrow(2, HISTORY, x.dim(2)));
         return convHistory(buf, prefix);
     }
 

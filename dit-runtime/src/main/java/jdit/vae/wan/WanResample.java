@@ -74,7 +74,7 @@ final class WanResample {
             return y;
         }
         Tensor buf = l.cache.withHistory(key, 1, y);
-        y.copyTo(buf.narrow(2, 1, t));
+        l.be.memory().copy(y, buf.narrow(2, 1, t));
         l.ws.release(y);
         Tensor tw = l.w.get(key + ".weight");
         Tensor out = l.ws.allocate(DType.F32, b, tw.dim(0), (t + 1 - 3) / 2 + 1, buf.dim(3), buf.dim(4));

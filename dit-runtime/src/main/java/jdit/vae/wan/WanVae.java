@@ -63,7 +63,7 @@ public final class WanVae implements AutoCloseable {
         checkRank(z, "latent z", config.zDim());
         long b = z.dim(0), h = z.dim(3), w = z.dim(4);
         int first = 0;
-        try (FrameCache cache = new FrameCache(ws)) {
+        try (FrameCache cache = new FrameCache(ws, be.memory())) {
             WanLayers l = new WanLayers(weights, be, ws, cache);
             for (long f = 0; f < z.dim(2); f++) {
                 Tensor lat = ws.allocate(DType.F32, b, config.zDim(), 1, h, w);
@@ -104,7 +104,7 @@ public final class WanVae implements AutoCloseable {
         int z = config.zDim();
         long chunks = 1 + (t - 1) / tf;
         Tensor out = ws.allocate(DType.F32, b, z, chunks, hh / s, ww / s);
-        try (FrameCache cache = new FrameCache(ws)) {
+        try (FrameCache cache = new FrameCache(ws, be.memory())) {
             WanLayers l = new WanLayers(weights, be, ws, cache);
             for (long i = 0; i < chunks; i++) {
                 long start = i == 0 ? 0 : 1 + tf * (i - 1);

@@ -51,11 +51,12 @@ class WanVaeGoldenTest {
         }
     }
 
+    /** The double-precision reference backend as an independent check of the kernels (decode only: it is slow). */
     @Test
-    void decodeAndEncodeMatchOnTheReferenceBackend() {
+    void decodeMatchesOnTheReferenceBackend() {
         try (SafetensorsReader weights = open(FILES[0]); SafetensorsReader io = open("wanvae_tiny_io.safetensors");
              Workspace ws = new Workspace(); WanVae vae = new WanVae(weights, config(weights, io))) {
-            check(vae, io, Backends.reference(), ws, "reference");
+            assertClose(io.tensor("decoded"), vae.decode(io.tensor("z"), Backends.reference(), ws), 1e-5, 1e-5, "reference");
         }
     }
 
