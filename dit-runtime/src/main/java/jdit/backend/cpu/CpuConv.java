@@ -16,11 +16,21 @@ import jdit.tensor.Tensor;
 public final class CpuConv implements Conv, AutoCloseable {
     private final Gemm gemm;
     private final Parallel parallel;
+    /** Bytes of im2col columns per block of output positions, by default. */
+    static final long COLUMN_BYTES = 64L << 20;
+    private final long columnBytes;
     private final ScratchBuffer columns = new ScratchBuffer();
+    private final ScratchBuffer blockOut = new ScratchBuffer();
 
     public CpuConv(Gemm gemm, Parallel parallel) {
+        this(gemm, parallel, COLUMN_BYTES);
+    }
+
+    /** With a given column budget per block (tests use a small one to exercise the blocking). */
+    CpuConv(Gemm gemm, Parallel parallel, long columnBytes) {
         this.gemm = gemm;
         this.parallel = parallel;
+        this.columnBytes = columnBytes;
     }
 
     @Override
@@ -65,15 +75,26 @@ public final class CpuConv implements Conv, AutoCloseable {
                 "conv shapes do not agree (groups " + g.groups() + ")", ox, ow, oo);
         long p = to * ho * wo;
         long og = o / g.groups();
-        Tensor col = Tensor.of(columns.get(g.k() * p * 4), DType.F32, jdit.tensor.Shape.of(g.k(), p));
+        // im2col one block of output positions at a time, so the columns stay near COLUMN_BYTES whatever the video size
+        long block = Math.max(1, Math.min(p, columnBytes / (4 * g.k())));
         MemorySegment xs = x.data();
         for (long b = 0; b < n; b++) {
             for (int gi = 0; gi < g.groups(); gi++) {
                 long base = (b * g.c() + gi * g.cg()) * g.t() * g.h() * g.w();
-                im2col(xs, base, g, to, ho, wo, col.data());
                 Tensor wg = w.narrow(0, gi * og, og).reshape(og, g.k()); // [og, C/g·kt·kh·kw]
                 Tensor og2 = out.select(0, b).narrow(0, gi * og, og).reshape(og, p); // [og, To·Ho·Wo]
-                gemm.matmul(wg, col, og2, Epilogue.NONE);
+                for (long p0 = 0; p0 < p; p0 += block) {
+                    long m = Math.min(block, p - p0);
+                    Tensor col = Tensor.of(columns.get(g.k() * m * 4), DType.F32, jdit.tensor.Shape.of(g.k(), m));
+                    im2col(xs, base, g, ho, wo, p0, m, col.data());
+                    if (m == p) {
+                        gemm.matmul(wg, col, og2, Epilogue.NONE);
+                    } else {
+                        Tensor part = Tensor.of(blockOut.get(og * m * 4), DType.F32, jdit.tensor.Shape.of(og, m));
+                        gemm.matmul(wg, col, part, Epilogue.NONE);
+                        part.copyTo(og2.narrow(1, p0, m));
+                    }
+                }
                 if (bias != null) {
                     addBias(og2, bias.narrow(0, gi * og, og));
                 }
@@ -81,24 +102,29 @@ public final class CpuConv implements Conv, AutoCloseable {
         }
     }
 
-    private void im2col(MemorySegment x, long base, Geometry g, long to, long ho, long wo, MemorySegment col) {
-        long p = to * ho * wo;
+    /** Columns for output positions [p0, p0 + m) (position = (z·Ho + y)·Wo + x): row r of K holds one kernel tap. */
+    private void im2col(MemorySegment x, long base, Geometry g, long ho, long wo, long p0, long m, MemorySegment col) {
         parallel.forEach((int) g.k(), row -> {
             long kx = row % g.kw();
             long ky = (row / g.kw()) % g.kh();
             long kz = (row / (g.kw() * g.kh())) % g.kt();
             long ch = row / (g.kw() * g.kh() * g.kt());
-            long dst = (long) row * p;
-            for (long z = 0; z < to; z++) {
+            long dst = (long) row * m;
+            long xx = p0 % wo;
+            long y = (p0 / wo) % ho;
+            long z = p0 / (wo * ho);
+            for (long i = 0; i < m; i++) {
                 long iz = z * g.st() - g.pt() + kz * g.dt();
-                for (long y = 0; y < ho; y++) {
-                    long iy = y * g.sh() - g.ph() + ky * g.dh();
-                    boolean rowInside = iz >= 0 && iz < g.t() && iy >= 0 && iy < g.h();
-                    long src = base + ((ch * g.t() + iz) * g.h() + iy) * g.w();
-                    for (long xx = 0; xx < wo; xx++) {
-                        long ix = xx * g.sw() - g.pw() + kx * g.dw();
-                        float v = rowInside && ix >= 0 && ix < g.w() ? x.getAtIndex(Layouts.F32, src + ix) : 0f;
-                        col.setAtIndex(Layouts.F32, dst + (z * ho + y) * wo + xx, v);
+                long iy = y * g.sh() - g.ph() + ky * g.dh();
+                long ix = xx * g.sw() - g.pw() + kx * g.dw();
+                boolean inside = iz >= 0 && iz < g.t() && iy >= 0 && iy < g.h() && ix >= 0 && ix < g.w();
+                float v = inside ? x.getAtIndex(Layouts.F32, base + ((ch * g.t() + iz) * g.h() + iy) * g.w() + ix) : 0f;
+                col.setAtIndex(Layouts.F32, dst + i, v);
+                if (++xx == wo) {
+                    xx = 0;
+                    if (++y == ho) {
+                        y = 0;
+                        z++;
                     }
                 }
             }
@@ -128,5 +154,6 @@ public final class CpuConv implements Conv, AutoCloseable {
     @Override
     public void close() {
         columns.close();
+        blockOut.close();
     }
 }

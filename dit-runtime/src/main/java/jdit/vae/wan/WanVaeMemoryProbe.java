@@ -36,7 +36,7 @@ public final class WanVaeMemoryProbe {
 
     /** The same decode with its weight bytes, frame count and time. */
     public static Measurement measure(WanVaeConfig config, int latentFrames, int h, int w, Backend be) {
-        try (Arena arena = Arena.ofConfined(); Workspace ws = new Workspace();
+        try (Arena arena = Arena.ofShared(); Workspace ws = new Workspace();
              SeededWeights weights = new SeededWeights(WanVaeParameters.decoderLayout(config), 1);
              WanVae vae = new WanVae(weights, config)) {
             Tensor z = Tensor.allocate(arena, DType.F32, 1, config.zDim(), latentFrames, h, w);
