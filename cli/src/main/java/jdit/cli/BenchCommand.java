@@ -23,9 +23,10 @@ import picocli.CommandLine.Spec;
             "real shapes: seconds and GFLOP per forward, the fraction of the FMA ceiling measured before and after, and",
             "the time per op.",
             "wan: one Wan2.1-T2V-1.3B block (dim 1536, 12 heads x 128, ffn 8960, 512 text rows) on 5 latent frames of 30 x 52",
-            "patches (7,800 tokens) with seeded random weights: the same report, self- and cross-attention apart (at most 3 reps)."})
+            "patches (7,800 tokens) with seeded random weights: the same report, self- and cross-attention apart (at most 3 reps).",
+            "wan_vae: the Wan2.1 VAE's streaming decode with seeded weights (--vae-frames, --vae-size): time and peak memory."})
 final class BenchCommand implements Callable<Integer> {
-    enum Suite { gemm, dit, wan }
+    enum Suite { gemm, dit, wan, wan_vae }
 
     @Parameters(index = "0", defaultValue = "gemm", paramLabel = "SUITE",
             description = "What to measure: gemm (kernels on the DiT-XL/2 shapes), dit (a whole DiT forward with seeded "
@@ -56,6 +57,14 @@ final class BenchCommand implements Callable<Integer> {
             description = "dit suite: block matrices in f32, bf16 or f16 (default ${DEFAULT-VALUE}).")
     private GenerateCommand.WeightType dtype;
 
+    @Option(names = "--vae-frames", paramLabel = "N", defaultValue = "5",
+            description = "wan_vae suite: video frames to decode, 4n+1 (default ${DEFAULT-VALUE}; the peak does not grow with it).")
+    private int vaeFrames;
+
+    @Option(names = "--vae-size", paramLabel = "WxH", defaultValue = "832x480",
+            description = "wan_vae suite: video size (default ${DEFAULT-VALUE}).")
+    private String vaeSize;
+
     @Spec
     private picocli.CommandLine.Model.CommandSpec spec;
 
@@ -66,6 +75,23 @@ final class BenchCommand implements Callable<Integer> {
             if (System.getenv(v) != null) {
                 env.add(v + "=" + System.getenv(v));
             }
+        }
+        if (suite == Suite.wan_vae) {
+            int[] wh = WanGeneration.parseSize(vaeSize);
+            int latentFrames = 1 + (vaeFrames - 1) / 4;
+            spec.commandLine().getErr().printf("jdit bench wan_vae: streaming decode of %d latent frames (%d video frames) at "
+                    + "%dx%d with seeded Wan2.1 VAE weights...%n", latentFrames, vaeFrames, wh[0], wh[1]);
+            spec.commandLine().getErr().flush();
+            try (jdit.backend.cpu.CpuBackend cpu = jdit.backend.cpu.CpuBackend.create(threads, true)) {
+                var m = jdit.vae.wan.WanVaeMemoryProbe.measure(jdit.vae.wan.WanVaeConfig.wan21(), latentFrames, wh[1] / 8,
+                        wh[0] / 8, cpu.backend());
+                spec.commandLine().getOut().printf("decoded %d frames of %dx%d in %.1f s (%.1f s per frame); activation "
+                                + "workspace peak %.2f GiB; decoder weights %.0f MiB; process peak RSS %s%n", m.videoFrames(),
+                        wh[0], wh[1], m.seconds(), m.seconds() / m.videoFrames(), m.peakBytes() / 1073741824.0,
+                        m.weightBytes() / 1048576.0, PeakMemory.residentPeak().map(GenerateCommand::mib).orElse("unknown"));
+            }
+            spec.commandLine().getOut().flush();
+            return 0;
         }
         if (suite == Suite.wan) {
             spec.commandLine().getErr().println("jdit bench wan: one Wan2.1-1.3B block at 5 x 30 x 52 patches: making the seeded"
