@@ -37,7 +37,11 @@ public record WanConfig(int patchT, int patchH, int patchW, int textLen, int inD
         return new WanConfig(1, 2, 2, 512, 16, 5120, 13824, 256, 4096, 16, 40, 40, 1e-6);
     }
 
-    /** The original constructor arguments as JSON (what the golden fixtures store in {@code __metadata__.config}). */
+    /**
+     * The original constructor arguments as JSON: what the golden fixtures store in {@code __metadata__.config}, and
+     * the {@code config.json} of the published original repositories ({@code "_class_name": "WanModel"}), which
+     * leaves out arguments at their defaults (patch (1, 2, 2), text 512 x 4096, 256 frequencies, 16 channels).
+     */
     public static WanConfig fromJson(String json) {
         JsonObject o = JsonParser.parseString(json).getAsJsonObject();
         requireTrue(o, "qk_norm");
@@ -46,11 +50,16 @@ public record WanConfig(int patchT, int patchH, int patchW, int textLen, int inD
             throw new IllegalArgumentException("only Wan2.1 text-to-video models are supported, got model_type "
                     + o.get("model_type").getAsString());
         }
-        JsonArray p = o.getAsJsonArray("patch_size");
-        return new WanConfig(p.get(0).getAsInt(), p.get(1).getAsInt(), p.get(2).getAsInt(), o.get("text_len").getAsInt(),
-                o.get("in_dim").getAsInt(), o.get("dim").getAsInt(), o.get("ffn_dim").getAsInt(), o.get("freq_dim").getAsInt(),
-                o.get("text_dim").getAsInt(), o.get("out_dim").getAsInt(), o.get("num_heads").getAsInt(),
-                o.get("num_layers").getAsInt(), o.has("eps") ? o.get("eps").getAsDouble() : 1e-6);
+        JsonArray p = o.has("patch_size") ? o.getAsJsonArray("patch_size") : JsonParser.parseString("[1, 2, 2]").getAsJsonArray();
+        int in = intOr(o, "in_dim", 16);
+        return new WanConfig(p.get(0).getAsInt(), p.get(1).getAsInt(), p.get(2).getAsInt(), intOr(o, "text_len", 512), in,
+                o.get("dim").getAsInt(), o.get("ffn_dim").getAsInt(), intOr(o, "freq_dim", 256), intOr(o, "text_dim", 4096),
+                intOr(o, "out_dim", in), o.get("num_heads").getAsInt(), o.get("num_layers").getAsInt(),
+                o.has("eps") ? o.get("eps").getAsDouble() : 1e-6);
+    }
+
+    private static int intOr(JsonObject o, String key, int fallback) {
+        return o.has(key) && !o.get(key).isJsonNull() ? o.get(key).getAsInt() : fallback;
     }
 
     /** diffusers {@code WanTransformer3DModel} config.json. */
@@ -78,7 +87,9 @@ public record WanConfig(int patchT, int patchH, int patchW, int textLen, int inD
      */
     public static WanConfig of(jdit.io.WeightStore store) {
         if (store.config().isPresent()) {
-            return fromDiffusers(store.config().get());
+            JsonObject o = store.config().get();
+            // the original repositories ship a config.json of WanModel's own arguments ("dim", "num_heads", ...)
+            return o.has("dim") ? fromJson(o.toString()) : fromDiffusers(o);
         }
         String meta = store.metadata().get("config");
         if (meta != null && meta.contains("\"dim\"")) {

@@ -79,6 +79,16 @@ class WanGoldenTest {
     }
 
     @Test
+    void thePublishedOriginalConfigJsonReads() {
+        // Wan-AI/Wan2.1-T2V-1.3B/config.json as published: WanModel's arguments, defaults left out
+        String published = "{\"_class_name\": \"WanModel\", \"_diffusers_version\": \"0.30.0\", \"dim\": 1536, "
+                + "\"eps\": 1e-06, \"ffn_dim\": 8960, \"freq_dim\": 256, \"in_dim\": 16, \"model_type\": \"t2v\", "
+                + "\"num_heads\": 12, \"num_layers\": 30, \"out_dim\": 16, \"text_len\": 512}";
+        assertEquals(WanConfig.t2v13b(), WanConfig.fromJson(published));
+        assertThrows(IllegalArgumentException.class, () -> WanConfig.fromJson(published.replace("t2v", "i2v")));
+    }
+
+    @Test
     void publishedConfigsHaveTheDocumentedShapes() {
         WanConfig small = WanConfig.t2v13b();
         assertEquals(128, small.headDim());
