@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -34,7 +32,6 @@ import jdit.vae.sd.SdVae;
 import jdit.vae.sd.SdVaeConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code jdit generate} end to end on the golden tiny DiT and SD VAE: the PNG has the model's size, its pixels are the
@@ -45,19 +42,6 @@ class GenerateCommandTest {
     private static final Path GOLDEN = Path.of(System.getProperty("jdit.golden", "../testdata/golden"));
     private static final String DIT = GOLDEN.resolve("dit/dit_tiny.safetensors").toString();
     private static final String VAE = GOLDEN.resolve("sdvae/sdvae_tiny.safetensors").toString();
-
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
 
     /** The images [B, 3, H, W] the library makes for class 3, seed 11, DDIM 8 steps, DiT guidance 4, on 2 threads. */
     private static Tensor libraryImages(Workspace ws) {
@@ -81,7 +65,7 @@ class GenerateCommandTest {
             String[] args = java.util.Arrays.copyOf(common, common.length + 2);
             args[common.length] = "-o";
             args[common.length + 1] = p.toString();
-            Run r = run(args);
+            CliRun r = CliRun.of(args);
             assertEquals(0, r.code(), r.err());
             assertTrue(r.out().contains("wrote " + p) && r.out().contains("peak RSS"), r.out());
             assertTrue(r.err().contains("step 8/8"), r.err());
@@ -118,20 +102,20 @@ class GenerateCommandTest {
         String[] args = java.util.Arrays.copyOf(other, other.length + 2);
         args[other.length] = "-o";
         args[other.length + 1] = c.toString();
-        assertEquals(0, run(args).code());
+        assertEquals(0, CliRun.of(args).code());
         assertFalse(java.util.Arrays.equals(png, Files.readAllBytes(c)), "another seed, another image");
     }
 
     @Test
     void batchesAreNumberedAndHalfWeightsRun(@TempDir Path dir) {
-        Run r = run("generate", "--model", DIT, "--vae", VAE, "--class", "1,2", "--batch", "2", "--steps", "3",
+        CliRun r = CliRun.of("generate", "--model", DIT, "--vae", VAE, "--class", "1,2", "--batch", "2", "--steps", "3",
                 "--dtype", "bf16", "--sampler", "euler", "-o", dir.resolve("x.png").toString());
         assertEquals(0, r.code(), r.err());
         for (int i = 0; i < 4; i++) {
             assertTrue(Files.isRegularFile(dir.resolve("x-" + i + ".png")), r.out());
         }
         // one image without guidance: a batch of 1 through every layer
-        Run single = run("generate", "--model", DIT, "--vae", VAE, "--cfg-scale", "1", "--class", "4", "--steps", "2", "-o",
+        CliRun single = CliRun.of("generate", "--model", DIT, "--vae", VAE, "--cfg-scale", "1", "--class", "4", "--steps", "2", "-o",
                 dir.resolve("one.png").toString());
         assertEquals(0, single.code(), single.err());
         assertTrue(Files.isRegularFile(dir.resolve("one.png")));
@@ -142,16 +126,16 @@ class GenerateCommandTest {
         Path folder = Path.of(System.getProperty("jdit.testdata", "../testdata")).resolve("diffusers/dit_tiny_transformer");
         Path a = dir.resolve("diffusers.png");
         Path b = dir.resolve("original.png");
-        Run ra = run("generate", "--model", folder.toString(), "--vae", VAE, "--steps", "4", "--class", "5", "-o", a.toString());
+        CliRun ra = CliRun.of("generate", "--model", folder.toString(), "--vae", VAE, "--steps", "4", "--class", "5", "-o", a.toString());
         assertEquals(0, ra.code(), ra.err());
         assertTrue(ra.err().contains("diffusers layout") && ra.err().contains("(diffusers rule)"), ra.err());
-        Run rb = run("generate", "--model", DIT, "--vae", VAE, "--steps", "4", "--class", "5", "--guidance", "diffusers",
+        CliRun rb = CliRun.of("generate", "--model", DIT, "--vae", VAE, "--steps", "4", "--class", "5", "--guidance", "diffusers",
                 "-o", b.toString());
         assertEquals(0, rb.code(), rb.err());
         assertEquals("diffusers", PngChunks.texts(Files.readAllBytes(a)).get("guidance"));
         assertArrayEquals(pixels(a), pixels(b));
         Path c = dir.resolve("dit-rule.png");
-        assertEquals(0, run("generate", "--model", DIT, "--vae", VAE, "--steps", "4", "--class", "5", "-o", c.toString()).code());
+        assertEquals(0, CliRun.of("generate", "--model", DIT, "--vae", VAE, "--steps", "4", "--class", "5", "-o", c.toString()).code());
         assertFalse(java.util.Arrays.equals(pixels(a), pixels(c)), "guiding 3 or 4 channels must differ");
     }
 
@@ -163,16 +147,16 @@ class GenerateCommandTest {
     @Test
     void badInputFailsWithOneLineAndNoFile(@TempDir Path dir) throws IOException {
         String out = dir.resolve("o.png").toString();
-        Run size = run("generate", "--model", DIT, "--vae", VAE, "--size", "256", "--steps", "2", "-o", out);
+        CliRun size = CliRun.of("generate", "--model", DIT, "--vae", VAE, "--size", "256", "--steps", "2", "-o", out);
         assertEquals(1, size.code());
         assertTrue(size.err().contains("--size 256 but this model makes 16 px images"), size.err());
-        Run sampler = run("generate", "--model", DIT, "--vae", VAE, "--sampler", "nope", "-o", out);
+        CliRun sampler = CliRun.of("generate", "--model", DIT, "--vae", VAE, "--sampler", "nope", "-o", out);
         assertTrue(sampler.code() == 1 && sampler.err().contains("unknown sampler 'nope'"), sampler.err());
-        Run noVae = run("generate", "--model", DIT, "-o", out);
+        CliRun noVae = CliRun.of("generate", "--model", DIT, "-o", out);
         assertTrue(noVae.code() == 1 && noVae.err().contains("--vae is required"), noVae.err());
-        Run cls = run("generate", "--model", DIT, "--vae", VAE, "--class", "11", "--steps", "2", "-o", out);
+        CliRun cls = CliRun.of("generate", "--model", DIT, "--vae", VAE, "--class", "11", "--steps", "2", "-o", out);
         assertTrue(cls.code() == 1 && cls.err().contains("--class 11: this model has classes 0 to 9"), cls.err());
-        Run notVae = run("generate", "--model", DIT, "--vae", DIT, "--steps", "2", "-o", out);
+        CliRun notVae = CliRun.of("generate", "--model", DIT, "--vae", DIT, "--steps", "2", "-o", out);
         assertEquals(1, notVae.code(), notVae.err());
         try (var listing = Files.list(dir)) {
             assertEquals(0, listing.count());

@@ -3,32 +3,16 @@ package jdit.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
-import picocli.CommandLine;
 import org.junit.jupiter.api.Test;
 
 /** {@code jdit inspect} end to end through picocli, on the shipped fixtures and on a malformed file. */
 class InspectCommandTest {
     private static final Path TESTDATA = Path.of(System.getProperty("jdit.testdata", "../testdata"));
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void listsTheGoldenDitCheckpoint() {
-        Run r = run("inspect", TESTDATA.resolve("golden/dit/dit_tiny.safetensors").toString());
+        CliRun r = CliRun.of("inspect", TESTDATA.resolve("golden/dit/dit_tiny.safetensors").toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("blocks.0.attn.qkv.weight"), r.out());
         assertTrue(r.out().matches("(?s).*blocks\\.0\\.attn\\.qkv\\.weight\\s+F32\\s+\\[192, 64\\].*"), r.out());
@@ -40,7 +24,7 @@ class InspectCommandTest {
 
     @Test
     void summarisesTheShardedDiffusersFolder() {
-        Run r = run("inspect", "--summary", TESTDATA.resolve("diffusers/dit_tiny_transformer").toString());
+        CliRun r = CliRun.of("inspect", "--summary", TESTDATA.resolve("diffusers/dit_tiny_transformer").toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("diffusers model folder"), r.out());
         assertTrue(r.out().contains("tensors:    44"), r.out());
@@ -49,7 +33,7 @@ class InspectCommandTest {
 
     @Test
     void readsATorchCheckpoint() {
-        Run r = run("inspect", "--filter", "shared", TESTDATA.resolve("torch/state_dict_small.pt").toString());
+        CliRun r = CliRun.of("inspect", "--filter", "shared", TESTDATA.resolve("torch/state_dict_small.pt").toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("shared.a") && r.out().contains("shared.b") && !r.out().contains("f16.vec"), r.out());
         assertTrue(r.out().contains("PyTorch zip"), r.out());
@@ -57,7 +41,7 @@ class InspectCommandTest {
 
     @Test
     void refusesAMaliciousPickleInOneLine() {
-        Run r = run("inspect", TESTDATA.resolve("malformed/pickle_os_system.pt").toString());
+        CliRun r = CliRun.of("inspect", TESTDATA.resolve("malformed/pickle_os_system.pt").toString());
         assertEquals(1, r.code());
         assertTrue(r.err().startsWith("jdit inspect: ") && r.err().contains("refusing global 'os.system'"), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
@@ -65,7 +49,7 @@ class InspectCommandTest {
 
     @Test
     void missingFileIsAClearError() {
-        Run r = run("inspect", "/no/such/file.safetensors");
+        CliRun r = CliRun.of("inspect", "/no/such/file.safetensors");
         assertEquals(1, r.code());
         assertTrue(r.err().contains("no such file or folder"), r.err());
     }

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -20,7 +18,6 @@ import jdit.tensor.Tensor;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code jdit generate} for video, end to end on tiny weights: Wan2.1 (a 4-channel transformer written here with
@@ -29,18 +26,6 @@ import picocli.CommandLine;
  */
 class VideoGenerateCommandTest {
     private static final Path GOLDEN = Path.of(System.getProperty("jdit.golden", "../testdata/golden"));
-
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        return new Run(cl.execute(args), out.toString(), err.toString());
-    }
 
     /** A Wan2.1 transformer with 4 latent channels (the golden tiny VAE's), written as a safetensors file with its config. */
     private static Path tinyWan(Path dir) throws IOException {
@@ -86,7 +71,7 @@ class VideoGenerateCommandTest {
         Path negative = embeddings(dir, "negative.safetensors", 5, 2);
         String vae = GOLDEN.resolve("wanvae/wanvae_tiny.safetensors").toString();
         Path out = dir.resolve("v.mp4");
-        Run r = run("generate", "--model", wan.toString(), "--vae", vae, "--text-embeddings", text.toString(),
+        CliRun r = CliRun.of("generate", "--model", wan.toString(), "--vae", vae, "--text-embeddings", text.toString(),
                 "--negative-embeddings", negative.toString(), "--frames", "9", "--size", "48x32", "--steps", "3",
                 "--seed", "3", "-o", out.toString());
         assertEquals(0, r.code(), r.err());
@@ -94,7 +79,7 @@ class VideoGenerateCommandTest {
         assertVideo(out, 9, 48, 32, 16);
 
         Path frames = dir.resolve("frames");
-        Run p = run("generate", "--model", wan.toString(), "--vae", vae, "--text-embeddings", text.toString(),
+        CliRun p = CliRun.of("generate", "--model", wan.toString(), "--vae", vae, "--text-embeddings", text.toString(),
                 "--frames", "5", "--size", "32x32", "--steps", "2", "--seed", "3", "--cfg-scale", "1", "--format", "png_frames",
                 "-o", frames.toString());
         assertEquals(0, p.code(), p.err());
@@ -108,15 +93,15 @@ class VideoGenerateCommandTest {
         Path wan = tinyWan(dir);
         Path text = embeddings(dir, "prompt.safetensors", 7, 1);
         String vae = GOLDEN.resolve("wanvae/wanvae_tiny.safetensors").toString();
-        Run frames = run("generate", "--model", wan.toString(), "--vae", vae, "--text-embeddings", text.toString(),
+        CliRun frames = CliRun.of("generate", "--model", wan.toString(), "--vae", vae, "--text-embeddings", text.toString(),
                 "--frames", "6", "--size", "32x32", "-o", dir.resolve("a.mp4").toString());
         assertTrue(frames.code() == 1 && frames.err().contains("4n+1"), frames.err());
-        Run size = run("generate", "--model", wan.toString(), "--vae", vae, "--text-embeddings", text.toString(),
+        CliRun size = CliRun.of("generate", "--model", wan.toString(), "--vae", vae, "--text-embeddings", text.toString(),
                 "--frames", "5", "--size", "40x32", "-o", dir.resolve("a.mp4").toString());
         assertTrue(size.code() == 1 && size.err().contains("multiples of 16"), size.err());
-        Run noText = run("generate", "--model", wan.toString(), "--vae", vae, "-o", dir.resolve("a.mp4").toString());
+        CliRun noText = CliRun.of("generate", "--model", wan.toString(), "--vae", vae, "-o", dir.resolve("a.mp4").toString());
         assertTrue(noText.code() == 1 && noText.err().contains("--text-embeddings"), noText.err());
-        Run wide = run("generate", "--model", wan.toString(), "--vae", vae, "--text-embeddings",
+        CliRun wide = CliRun.of("generate", "--model", wan.toString(), "--vae", vae, "--text-embeddings",
                 embeddings(dir, "long.safetensors", 17, 1).toString(), "--frames", "5", "--size", "32x32",
                 "-o", dir.resolve("a.mp4").toString());
         assertTrue(wide.code() == 1 && wide.err().contains("L <= 16"), wide.err());
@@ -128,12 +113,12 @@ class VideoGenerateCommandTest {
     @Test
     void latteWritesItsFramesDecodedOneByOne(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("latte.mp4");
-        Run r = run("generate", "--model", GOLDEN.resolve("latte/latte_tiny_classcond.safetensors").toString(), "--vae",
+        CliRun r = CliRun.of("generate", "--model", GOLDEN.resolve("latte/latte_tiny_classcond.safetensors").toString(), "--vae",
                 GOLDEN.resolve("sdvae/sdvae_tiny.safetensors").toString(), "--class", "2", "--steps", "3", "--seed", "3",
                 "-o", out.toString());
         assertEquals(0, r.code(), r.err());
         assertVideo(out, 4, 16, 16, 8);
-        Run u = run("generate", "--model", GOLDEN.resolve("latte/latte_tiny_uncond.safetensors").toString(), "--vae",
+        CliRun u = CliRun.of("generate", "--model", GOLDEN.resolve("latte/latte_tiny_uncond.safetensors").toString(), "--vae",
                 GOLDEN.resolve("sdvae/sdvae_tiny.safetensors").toString(), "--steps", "2", "--seed", "3", "--sampler", "ddim",
                 "-o", dir.resolve("u.mp4").toString());
         assertEquals(0, u.code(), u.err());

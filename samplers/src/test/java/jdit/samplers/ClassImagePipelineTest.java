@@ -1,5 +1,7 @@
 package jdit.samplers;
 
+import static jdit.samplers.TensorAsserts.assertCloseRel;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,16 +51,6 @@ class ClassImagePipelineTest {
             draw[0]++;
             src.narrow(0, 0, b).copyTo(out);
         };
-    }
-
-    private static void assertCloseRel(Tensor want, Tensor got, double rel, String what) {
-        double scale = 0;
-        double worst = 0;
-        for (long i = 0; i < want.numel(); i++) {
-            scale = Math.max(scale, Math.abs(want.getDoubleAt(i)));
-            worst = Math.max(worst, Math.abs(want.getDoubleAt(i) - got.getDoubleAt(i)));
-        }
-        assertTrue(worst <= rel * scale, what + ": max error " + worst + " against scale " + scale);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package jdit.samplers;
 
+import static jdit.samplers.TensorAsserts.assertCloseRel;
+
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -47,17 +49,6 @@ class DitSamplingGoldenTest {
         guidedCond.narrow(1, 0, 3).copyTo(result.narrow(0, 0, half).narrow(1, 0, 3));
         guidedCond.narrow(1, 0, 3).copyTo(result.narrow(0, half, half).narrow(1, 0, 3));
         return result;
-    }
-
-    private static void assertCloseRel(Tensor want, Tensor got, double rel, String what) {
-        double scale = 0;
-        for (long i = 0; i < want.numel(); i++) {
-            scale = Math.max(scale, Math.abs(want.getDoubleAt(i)));
-        }
-        for (long i = 0; i < want.numel(); i++) {
-            double d = Math.abs(want.getDoubleAt(i) - got.getDoubleAt(i));
-            assertTrue(d <= rel * scale, what + " element " + i + ": got " + got.getDoubleAt(i) + ", want " + want.getDoubleAt(i));
-        }
     }
 
     @Test

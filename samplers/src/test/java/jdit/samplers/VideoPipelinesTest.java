@@ -1,8 +1,9 @@
 package jdit.samplers;
 
+import static jdit.samplers.TensorAsserts.assertClose;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
@@ -46,19 +47,6 @@ import org.junit.jupiter.api.Test;
 class VideoPipelinesTest {
     private static Path golden(String f) {
         return Path.of(System.getProperty("jdit.golden", "../testdata/golden")).resolve(f);
-    }
-
-    /** |want − got| <= atol + rtol·max|want| everywhere. */
-    private static void assertClose(Tensor want, Tensor got, double atol, double rtol, String what) {
-        assertEquals(want.shape(), got.shape(), what);
-        double scale = 0;
-        for (long i = 0; i < want.numel(); i++) {
-            scale = Math.max(scale, Math.abs(want.getDoubleAt(i)));
-        }
-        for (long i = 0; i < want.numel(); i++) {
-            double d = Math.abs(want.getDoubleAt(i) - got.getDoubleAt(i));
-            assertTrue(d <= atol + rtol * scale, what + " element " + i + ": " + got.getDoubleAt(i) + " vs " + want.getDoubleAt(i));
-        }
     }
 
     @Test
