@@ -49,18 +49,7 @@ public final class DitForwardBench {
                 OpStats stats = new OpStats();
                 Backend timed = TimedBackend.wrap(cpu.backend(), stats);
                 try (Workspace step = new Workspace()) {
-                    for (int w = 0; w < 2; w++) { // warm-up: JIT, and the step workspace's first touch
-                        model.forward(x, t, y, timed, step);
-                        step.releaseAll();
-                    }
-                    stats.clear();
-                    double[] seconds = new double[o.reps()];
-                    for (int r = 0; r < o.reps(); r++) {
-                        long s0 = System.nanoTime();
-                        model.forward(x, t, y, timed, step);
-                        seconds[r] = (System.nanoTime() - s0) / 1e9;
-                        step.releaseAll();
-                    }
+                    double[] seconds = ForwardTimer.time(2, o.reps(), step, stats, () -> model.forward(x, t, y, timed, step));
                     double after = Ceilings.fmaGflops(cpu.parallel(), 3, 20_000_000L);
                     List<String> notes = new ArrayList<>();
                     notes.add(String.format("weights: %s block matrices, %.2f GiB held; activations peak %.0f MiB",

@@ -54,16 +54,8 @@ public final class WanBlockBench {
                 Tensor text = model.embedText(prompt, cpu.backend(), ws).unsqueeze(0);
                 double[] t = {500};
                 try (Workspace step = new Workspace()) {
-                    model.forward(x, t, text, AttentionStep.dense(500), timed, step); // warm-up
-                    step.releaseAll();
-                    stats.clear();
-                    double[] seconds = new double[o.reps()];
-                    for (int r = 0; r < o.reps(); r++) {
-                        long s0 = System.nanoTime();
-                        model.forward(x, t, text, AttentionStep.dense(500), timed, step);
-                        seconds[r] = (System.nanoTime() - s0) / 1e9;
-                        step.releaseAll();
-                    }
+                    double[] seconds = ForwardTimer.time(1, o.reps(), step, stats,
+                            () -> model.forward(x, t, text, AttentionStep.dense(500), timed, step));
                     double after = Ceilings.fmaGflops(cpu.parallel(), 3, 20_000_000L);
                     OpStats.Totals attn = stats.attentionByShape().get(new OpStats.AttentionShape(
                             (long) model.grid(x).tokens(), model.grid(x).tokens()));
