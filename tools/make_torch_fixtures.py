@@ -51,18 +51,24 @@ with open(os.path.join(out, "state_dict_small.expected.json"), "w") as f:
     json.dump(manifest, f, indent=1)
 print("torch", torch.__version__, "->", out)
 
-# The golden tiny DiT as the published DiT checkpoints are stored: torch.save of a plain state dict (F32).
+# Golden tiny weights as the published checkpoints are stored: torch.save of a plain state dict (F32), like
+# DiT-XL-2-256x256.pt and Wan2.1_VAE.pth.
 import struct
-golden = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "testdata", "golden", "dit", "dit_tiny.safetensors")
-with open(golden, "rb") as f:
-    n = struct.unpack("<Q", f.read(8))[0]
-    header = json.loads(f.read(n))
-    data = f.read()
-dit = collections.OrderedDict()
-for k, v in header.items():
-    if k == "__metadata__":
-        continue
-    assert v["dtype"] == "F32"
-    b, e = v["data_offsets"]
-    dit[k] = torch.frombuffer(bytearray(data[b:e]), dtype=torch.float32).reshape(v["shape"]).clone()
-torch.save(dit, os.path.join(out, "dit_tiny_original.pt"))
+
+def golden_state_dict(rel):
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "testdata", "golden", rel)
+    with open(path, "rb") as f:
+        n = struct.unpack("<Q", f.read(8))[0]
+        header = json.loads(f.read(n))
+        data = f.read()
+    sd = collections.OrderedDict()
+    for k, v in header.items():
+        if k == "__metadata__":
+            continue
+        assert v["dtype"] == "F32"
+        b, e = v["data_offsets"]
+        sd[k] = torch.frombuffer(bytearray(data[b:e]), dtype=torch.float32).reshape(v["shape"]).clone()
+    return sd
+
+torch.save(golden_state_dict("dit/dit_tiny.safetensors"), os.path.join(out, "dit_tiny_original.pt"))
+torch.save(golden_state_dict("wanvae/wanvae_tiny.safetensors"), os.path.join(out, "wanvae_tiny_original.pth"))

@@ -51,6 +51,17 @@ class WanVaeGoldenTest {
         }
     }
 
+    @Test
+    void thePublishedPickleFormatDecodesTheSame() {
+        // testdata/torch/wanvae_tiny_original.pth: the golden weights saved with torch.save as a plain state dict, the
+        // way Wan2.1_VAE.pth is stored (tools/make_torch_fixtures.py); no metadata, so the config comes from the shapes
+        try (WeightStore pth = jdit.io.Checkpoints.open(TestData.testdata().resolve("torch/wanvae_tiny_original.pth"));
+             SafetensorsReader io = open("wanvae_tiny_io.safetensors"); CpuBackend cpu = CpuBackend.create(2, true);
+             Workspace ws = new Workspace(); WanVae vae = new WanVae(pth, config(pth, io))) {
+            assertClose(io.tensor("decoded"), vae.decode(io.tensor("z"), cpu.backend(), ws), 1e-5, 1e-5, ".pth decoded");
+        }
+    }
+
     /** The double-precision reference backend as an independent check of the kernels (decode only: it is slow). */
     @Test
     void decodeMatchesOnTheReferenceBackend() {
