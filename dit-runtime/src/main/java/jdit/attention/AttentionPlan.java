@@ -1,15 +1,16 @@
 package jdit.attention;
 
+import java.util.List;
+
 /**
- * What the attention kernel computes for one layer. Only the dense plan exists so far; block-sparse plans (per-head
- * active key blocks, token permutations, skip state) are added beside it, and a backend that meets a plan it does
- * not know fails loudly rather than computing something else.
+ * What the attention kernel computes for one layer: every pair (dense), or per head the active (query block, key
+ * block) tiles. A backend that meets a plan it does not know fails loudly rather than computing something else.
  */
-public sealed interface AttentionPlan permits AttentionPlan.Dense {
+public sealed interface AttentionPlan permits AttentionPlan.Dense, AttentionPlan.BlockSparse {
     /** Every query attends to every key. */
     AttentionPlan DENSE = new Dense();
 
-    /** Fraction of the query-key pairs computed, 1 for dense. */
+    /** Fraction of the query-key pairs computed, 1 for dense (PARTIAL blocks count whole: the kernel computes them). */
     double density();
 
     /** The all-pairs plan. */
@@ -17,6 +18,49 @@ public sealed interface AttentionPlan permits AttentionPlan.Dense {
         @Override
         public double density() {
             return 1;
+        }
+    }
+
+    /**
+     * Tiles of {@code queryBlock} x {@code keyBlock} tokens (the last of each may be ragged), one {@link HeadBlocks} per
+     * head, PARTIAL tiles filtered by {@code mask}. Tokens are in the order the kernel is given them.
+     */
+    record BlockSparse(int queryBlock, int keyBlock, int queries, int keys, List<HeadBlocks> heads, ElementMask mask)
+            implements AttentionPlan {
+        public BlockSparse {
+            heads = List.copyOf(heads);
+            int qb = (queries + queryBlock - 1) / queryBlock;
+            for (HeadBlocks h : heads) {
+                if (h.queryBlocks() != qb) {
+                    throw new IllegalArgumentException("a head plan has " + h.queryBlocks() + " query blocks, " + queries
+                            + " queries in blocks of " + queryBlock + " need " + qb);
+                }
+                for (int i = 0; i < h.activeBlocks(); i++) {
+                    if (h.col(i) < 0 || (long) h.col(i) * keyBlock >= keys) {
+                        throw new IllegalArgumentException("key block " + h.col(i) + " outside " + keys + " keys");
+                    }
+                }
+            }
+        }
+
+        /** Every tile of every head: the dense computation as a block plan. */
+        public static BlockSparse all(int heads, int queries, int keys, int queryBlock, int keyBlock) {
+            HeadBlocks all = HeadBlocks.all((queries + queryBlock - 1) / queryBlock, (keys + keyBlock - 1) / keyBlock);
+            return new BlockSparse(queryBlock, keyBlock, queries, keys, java.util.Collections.nCopies(heads, all), ElementMask.ALL);
+        }
+
+        @Override
+        public double density() {
+            double computed = 0;
+            for (HeadBlocks h : heads) {
+                for (int r = 0; r < h.queryBlocks(); r++) {
+                    long rows = Math.min(queryBlock, queries - (long) r * queryBlock);
+                    for (int i = h.start(r); i < h.end(r); i++) {
+                        computed += rows * Math.min(keyBlock, keys - (long) h.col(i) * keyBlock);
+                    }
+                }
+            }
+            return computed / ((double) heads.size() * queries * keys);
         }
     }
 }

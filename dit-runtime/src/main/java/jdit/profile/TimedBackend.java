@@ -69,9 +69,9 @@ public final class TimedBackend {
     }
 
     private Attention attention(Attention at) {
-        return (q, k, v, plan, scale, out) -> {
+        return (q, k, v, plan, scale, out, lse) -> {
             long t0 = System.nanoTime();
-            at.attend(q, k, v, plan, scale, out);
+            at.attend(q, k, v, plan, scale, out, lse);
             stats.addAttention(new OpStats.AttentionShape(q.dim(1), k.dim(1)), System.nanoTime() - t0,
                     4.0 * q.dim(0) * q.dim(1) * q.dim(2) * k.dim(1) * q.dim(3) * plan.density());
         };

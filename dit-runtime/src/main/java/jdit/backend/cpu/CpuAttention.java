@@ -24,19 +24,33 @@ final class CpuAttention implements Attention, AutoCloseable {
     private final OpenBlas blas;
     private final Parallel parallel;
     private final ScratchBuffer scratch = new ScratchBuffer();
+    private final BlockSparseKernel blockSparse;
 
     CpuAttention(CpuGemm gemm, CpuPointwise pointwise, OpenBlas blas, Parallel parallel) {
         this.gemm = gemm;
         this.pointwise = pointwise;
         this.blas = blas;
         this.parallel = parallel;
+        this.blockSparse = new BlockSparseKernel(blas, parallel);
+    }
+
+    private static void requireF32(Tensor... ts) {
+        for (Tensor t : ts) {
+            if (t.dtype() != DType.F32 || t.stride(3) != 1) {
+                throw new IllegalArgumentException("block-sparse attention needs F32 tensors with unit stride in D, got " + t);
+            }
+        }
     }
 
     @Override
-    public synchronized void attend(Tensor q, Tensor k, Tensor v, AttentionPlan plan, float scale, Tensor out) {
-        Attention.checkShapes(q, k, v, out);
-        if (!(plan instanceof AttentionPlan.Dense)) {
-            throw new IllegalArgumentException("the CPU attention kernel runs dense plans only so far, got " + plan);
+    public synchronized void attend(Tensor q, Tensor k, Tensor v, AttentionPlan plan, float scale, Tensor out, Tensor lse) {
+        Attention.checkShapes(q, k, v, out, lse);
+        if (plan instanceof AttentionPlan.BlockSparse || lse != null) {
+            AttentionPlan.BlockSparse p = plan instanceof AttentionPlan.BlockSparse sp ? sp
+                    : AttentionPlan.BlockSparse.all((int) q.dim(2), (int) q.dim(1), (int) k.dim(1), 128, 128);
+            requireF32(q, k, v, out);
+            blockSparse.run(q, k, v, p, scale, out, lse);
+            return;
         }
         boolean unitRows = q.stride(3) == 1 && k.stride(3) == 1 && v.stride(3) == 1 && out.stride(3) == 1;
         boolean f32 = q.dtype() == DType.F32 && k.dtype() == DType.F32 && v.dtype() == DType.F32 && out.dtype() == DType.F32;
@@ -128,6 +142,7 @@ final class CpuAttention implements Attention, AutoCloseable {
 
     @Override
     public void close() {
+        blockSparse.close();
         scratch.close();
     }
 }

@@ -1,46 +1,72 @@
 package jdit.backend.ref;
 
 import jdit.attention.AttentionPlan;
+import jdit.attention.HeadBlocks;
 import jdit.backend.Attention;
 import jdit.tensor.Tensor;
 
-/** Softmax attention in double precision, one query row at a time. */
+/**
+ * Softmax attention in double precision, one query row at a time, over the pairs a plan allows: all of them for
+ * dense; for a block plan those in active tiles, and inside PARTIAL tiles those its mask allows.
+ */
 public final class ReferenceAttention implements Attention {
     @Override
-    public void attend(Tensor q, Tensor k, Tensor v, AttentionPlan plan, float scale, Tensor out) {
-        Attention.checkShapes(q, k, v, out);
-        if (!(plan instanceof AttentionPlan.Dense)) {
-            throw new IllegalArgumentException("the reference attention runs dense plans only, got " + plan);
-        }
-        long tk = k.dim(1);
+    public void attend(Tensor q, Tensor k, Tensor v, AttentionPlan plan, float scale, Tensor out, Tensor lse) {
+        Attention.checkShapes(q, k, v, out, lse);
+        int tk = (int) k.dim(1);
         long dh = q.dim(3);
-        double[] s = new double[(int) tk];
+        double[] s = new double[tk];
+        boolean[] allowed = new boolean[tk];
         for (long b = 0; b < q.dim(0); b++) {
-            for (long h = 0; h < q.dim(2); h++) {
-                for (long i = 0; i < q.dim(1); i++) {
+            for (int h = 0; h < q.dim(2); h++) {
+                for (int i = 0; i < q.dim(1); i++) {
+                    allowedKeys(plan, h, i, allowed);
                     double max = Double.NEGATIVE_INFINITY;
-                    for (long j = 0; j < tk; j++) {
+                    for (int j = 0; j < tk; j++) {
+                        if (!allowed[j]) {
+                            continue;
+                        }
                         double dot = 0;
                         for (long d = 0; d < dh; d++) {
                             dot += q.getDouble(b, i, h, d) * k.getDouble(b, j, h, d);
                         }
-                        s[(int) j] = dot * scale;
-                        max = Math.max(max, s[(int) j]);
+                        s[j] = dot * scale;
+                        max = Math.max(max, s[j]);
                     }
                     double sum = 0;
                     for (int j = 0; j < tk; j++) {
-                        s[j] = Math.exp(s[j] - max);
+                        s[j] = allowed[j] ? Math.exp(s[j] - max) : 0;
                         sum += s[j];
                     }
                     for (long d = 0; d < dh; d++) {
                         double o = 0;
-                        for (long j = 0; j < tk; j++) {
-                            o += s[(int) j] * v.getDouble(b, j, h, d);
+                        for (int j = 0; j < tk; j++) {
+                            o += s[j] * v.getDouble(b, j, h, d);
                         }
-                        out.setDouble(o / sum, b, i, h, d);
+                        out.setDouble(sum == 0 ? 0 : o / sum, b, i, h, d);
+                    }
+                    if (lse != null) {
+                        lse.setDouble(sum == 0 ? Double.NEGATIVE_INFINITY : max + Math.log(sum), b, h, i);
                     }
                 }
             }
+        }
+    }
+
+    /** The keys query {@code i} of head {@code h} attends to under {@code plan}. */
+    static void allowedKeys(AttentionPlan plan, int h, int i, boolean[] allowed) {
+        if (plan instanceof AttentionPlan.BlockSparse p) {
+            java.util.Arrays.fill(allowed, false);
+            HeadBlocks hb = p.heads().get(h);
+            int qb = i / p.queryBlock();
+            for (int a = hb.start(qb); a < hb.end(qb); a++) {
+                int c0 = hb.col(a) * p.keyBlock();
+                for (int j = c0; j < Math.min(allowed.length, c0 + p.keyBlock()); j++) {
+                    allowed[j] = !hb.partial(a) || p.mask().allowed(i, j);
+                }
+            }
+        } else {
+            java.util.Arrays.fill(allowed, true);
         }
     }
 }
