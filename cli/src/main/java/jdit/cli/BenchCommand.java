@@ -24,9 +24,11 @@ import picocli.CommandLine.Spec;
             "the time per op.",
             "wan: one Wan2.1-T2V-1.3B block (dim 1536, 12 heads x 128, ffn 8960, 512 text rows) on 5 latent frames of 30 x 52",
             "patches (7,800 tokens) with seeded random weights: the same report, self- and cross-attention apart (at most 3 reps).",
-            "wan_vae: the Wan2.1 VAE's streaming decode with seeded weights (--vae-frames, --vae-size): time and peak memory."})
+            "wan_vae: the Wan2.1 VAE's streaming decode with seeded weights (--vae-frames, --vae-size): time and peak memory.",
+            "attention: the dense and block-sparse attention kernels at Wan2.1's 12 heads x 128 (--tokens), and block plans",
+            "of 50/25/10% of the tiles against the all-tiles plan (at most 3 reps)."})
 final class BenchCommand implements Callable<Integer> {
-    enum Suite { gemm, dit, wan, wan_vae }
+    enum Suite { gemm, dit, wan, wan_vae, attention }
 
     @Parameters(index = "0", defaultValue = "gemm", paramLabel = "SUITE",
             description = "What to measure: gemm (kernels on the DiT-XL/2 shapes), dit (a whole DiT forward with seeded "
@@ -65,6 +67,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "wan_vae suite: video size (default ${DEFAULT-VALUE}).")
     private String vaeSize;
 
+    @Option(names = "--tokens", split = ",", paramLabel = "N", defaultValue = "4096,16380",
+            description = "attention suite: sequence lengths (default ${DEFAULT-VALUE}).")
+    private int[] attentionTokens;
+
     @Spec
     private picocli.CommandLine.Model.CommandSpec spec;
 
@@ -75,6 +81,15 @@ final class BenchCommand implements Callable<Integer> {
             if (System.getenv(v) != null) {
                 env.add(v + "=" + System.getenv(v));
             }
+        }
+        if (suite == Suite.attention) {
+            spec.commandLine().getErr().println("jdit bench attention: dense and block-sparse kernels at 12 heads x 128 for "
+                    + java.util.Arrays.toString(attentionTokens) + " tokens...");
+            spec.commandLine().getErr().flush();
+            var o = new jdit.profile.AttentionBench.Options(attentionTokens, 12, 128, Math.min(reps, 3), threads);
+            spec.commandLine().getOut().print(jdit.profile.AttentionBench.run(o).render());
+            spec.commandLine().getOut().flush();
+            return 0;
         }
         if (suite == Suite.wan_vae) {
             int[] wh = WanGeneration.parseSize(vaeSize);

@@ -89,8 +89,15 @@ final class BlockSparseKernel implements AutoCloseable {
         int tk = (int) k.dim(1);
         int r0 = qb * plan.queryBlock();
         int rows = Math.min(plan.queryBlock(), (int) q.dim(1) - r0);
-        for (int i = 0; i < rows; i++) {
-            MemorySegment.copy(q.segment(), rowOffset(q, b, r0 + i, h), t.q(), 4L * i * d, 4L * d);
+        // with OpenBLAS the products read Q, K and V where they lie (leading dimension = token stride); the
+        // Vector API loops read gathered tiles
+        boolean inPlace = blas != null;
+        MemorySegment qTile = inPlace ? q.segment().asSlice(rowOffset(q, b, r0, h)) : t.q();
+        int ldq = inPlace ? (int) q.stride(1) : d;
+        if (!inPlace) {
+            for (int i = 0; i < rows; i++) {
+                MemorySegment.copy(q.segment(), rowOffset(q, b, r0 + i, h), t.q(), 4L * i * d, 4L * d);
+            }
         }
         Arrays.fill(t.m(), Float.NEGATIVE_INFINITY);
         Arrays.fill(t.l(), 0f);
@@ -100,11 +107,15 @@ final class BlockSparseKernel implements AutoCloseable {
         for (int a = hb.start(qb); a < hb.end(qb); a++) {
             int c0 = hb.col(a) * plan.keyBlock();
             int cols = Math.min(plan.keyBlock(), tk - c0);
-            for (int j = 0; j < cols; j++) {
-                MemorySegment.copy(k.segment(), rowOffset(k, b, c0 + j, h), t.k(), 4L * j * d, 4L * d);
-                MemorySegment.copy(v.segment(), rowOffset(v, b, c0 + j, h), t.v(), 4L * j * d, 4L * d);
+            MemorySegment kTile = inPlace ? k.segment().asSlice(rowOffset(k, b, c0, h)) : t.k();
+            MemorySegment vTile = inPlace ? v.segment().asSlice(rowOffset(v, b, c0, h)) : t.v();
+            if (!inPlace) {
+                for (int j = 0; j < cols; j++) {
+                    MemorySegment.copy(k.segment(), rowOffset(k, b, c0 + j, h), t.k(), 4L * j * d, 4L * d);
+                    MemorySegment.copy(v.segment(), rowOffset(v, b, c0 + j, h), t.v(), 4L * j * d, 4L * d);
+                }
             }
-            scores(t, rows, cols, d, scale);
+            scores(t, qTile, ldq, kTile, (int) k.stride(1), rows, cols, d, scale);
             if (hb.partial(a)) {
                 for (int i = 0; i < rows; i++) {
                     for (int j = 0; j < cols; j++) {
@@ -120,7 +131,7 @@ final class BlockSparseKernel implements AutoCloseable {
                     scaleRow(t.o(), 4L * i * d, d, alpha);
                 }
             }
-            accumulate(t, rows, cols, d);
+            accumulate(t, vTile, (int) v.stride(1), rows, cols, d);
         }
         for (int i = 0; i < rows; i++) {
             float inv = t.l()[i] == 0 ? 0f : 1f / t.l()[i];
@@ -133,10 +144,11 @@ final class BlockSparseKernel implements AutoCloseable {
         }
     }
 
-    /** S [rows, cols] = scale · Q [rows, d] · K [cols, d]ᵀ. */
-    private void scores(Tiles t, int rows, int cols, int d, float scale) {
+    /** S [rows, cols] = scale · Q [rows, d] · K [cols, d]ᵀ (leading dimensions ldq, ldk with OpenBLAS). */
+    private void scores(Tiles t, MemorySegment qTile, int ldq, MemorySegment kTile, int ldk, int rows, int cols, int d,
+                        float scale) {
         if (blas != null) {
-            blas.sgemm(true, rows, cols, d, scale, t.q(), d, t.k(), d, 0f, t.s(), cols);
+            blas.sgemm(true, rows, cols, d, scale, qTile, ldq, kTile, ldk, 0f, t.s(), cols);
             return;
         }
         for (int i = 0; i < rows; i++) {
@@ -146,10 +158,10 @@ final class BlockSparseKernel implements AutoCloseable {
         }
     }
 
-    /** O [rows, d] += P [rows, cols] · V [cols, d]. */
-    private void accumulate(Tiles t, int rows, int cols, int d) {
+    /** O [rows, d] += P [rows, cols] · V [cols, d] (leading dimension ldv with OpenBLAS). */
+    private void accumulate(Tiles t, MemorySegment vTile, int ldv, int rows, int cols, int d) {
         if (blas != null) {
-            blas.sgemm(false, rows, d, cols, 1f, t.s(), cols, t.v(), d, 1f, t.o(), d);
+            blas.sgemm(false, rows, d, cols, 1f, t.s(), cols, vTile, ldv, 1f, t.o(), d);
             return;
         }
         for (int i = 0; i < rows; i++) {
