@@ -17,6 +17,16 @@ public interface AttentionMethod {
      */
     AttentionPlan plan(AttentionContext ctx, Tensor q, Tensor k);
 
+    /**
+     * A token order for the whole forward, or empty for the model's natural order: {@code order[i]} is the natural
+     * index ({@code (f·H + h)·W + w}) of the token at sequence position i. The model permutes its tokens (and RoPE
+     * tables) once after the patch embedding and restores the natural order before its output layer, so every
+     * self-attention of the forward sees this order (NABLA's 8x8 tile order).
+     */
+    default java.util.Optional<int[]> tokenOrder(TokenGrid grid) {
+        return java.util.Optional.empty();
+    }
+
     /** Forgets per-generation state; called before a generation starts. */
     default void reset() {
     }

@@ -83,11 +83,24 @@ public final class DitModel implements AutoCloseable {
         Tensor h = tokens(x, be, ws);
         int g = config.inputSize() / config.patchSize();
         TokenGrid grid = TokenGrid.image(g, g);
+        int[] order = step.method().tokenOrder(grid).orElse(null);
+        if (order != null) { // the method's order for every self-attention of this forward (position table already added)
+            Tensor ordered = ws.allocate(DType.F32, h.shape());
+            jdit.attention.TokenOrders.gather(h, order, ordered);
+            ws.release(h);
+            h = ordered;
+        }
         for (int i = 0; i < config.depth(); i++) {
             AttentionContext ctx = step.at(i, config.depth(), grid, config.numHeads(), config.hiddenSize() / config.numHeads());
             Tensor next = DitBlock.forward(w.blocks().get(i), config, h, sc, ctx, step.method(), be, ws);
             ws.release(h);
             h = next;
+        }
+        if (order != null) {
+            Tensor natural = ws.allocate(DType.F32, h.shape());
+            jdit.attention.TokenOrders.scatter(h, order, natural);
+            ws.release(h);
+            h = natural;
         }
         Tensor f = finalLayer(h, sc, be, ws);
         ws.release(h);

@@ -4,6 +4,7 @@ import java.lang.foreign.Arena;
 import jdit.attention.AttentionContext;
 import jdit.attention.AttentionStep;
 import jdit.attention.TokenGrid;
+import jdit.attention.TokenOrders;
 import jdit.backend.Backend;
 import jdit.backend.BinaryOp;
 import jdit.backend.Conv3dSpec;
@@ -120,12 +121,26 @@ public final class WanModel implements AutoCloseable {
         Tensor e = timeEmbedding(t, be, ws);
         Tensor e0 = timeProjection(e, be, ws);
         Tensor h = patchEmbed(x, grid, be, ws);
-        AxialRope.Tables tables = rope.tables(Arena.ofAuto(), grid.frames(), grid.height(), grid.width(), null);
+        int[] order = step.method().tokenOrder(grid).orElse(null);
+        if (order != null) { // the method's order for every self-attention of this forward (NABLA's tiles)
+            Tensor ordered = ws.allocate(DType.F32, h.shape());
+            TokenOrders.gather(h, order, ordered);
+            ws.release(h);
+            h = ordered;
+        }
+        AxialRope.Tables tables = rope.tables(Arena.ofAuto(), grid.frames(), grid.height(), grid.width(),
+                order == null ? null : java.util.Arrays.stream(order).asLongStream().toArray());
         for (int i = 0; i < config.numLayers(); i++) {
             AttentionContext ctx = step.at(i, config.numLayers(), grid, config.numHeads(), config.headDim());
             Tensor next = WanBlock.forward(w.blocks().get(i), config, h, e0, text, tables, ctx, step.method(), be, ws);
             ws.release(h);
             h = next;
+        }
+        if (order != null) {
+            Tensor natural = ws.allocate(DType.F32, h.shape());
+            TokenOrders.scatter(h, order, natural);
+            ws.release(h);
+            h = natural;
         }
         Tensor f = head(h, e, be, ws);
         ws.release(h);
