@@ -89,6 +89,26 @@ class VideoGenerateCommandTest {
     }
 
     @Test
+    void sparseMethodsRunInsideAGeneration(@TempDir Path dir) throws Exception {
+        Path wan = tinyWan(dir);
+        Path text = embeddings(dir, "prompt.safetensors", 7, 1);
+        String vae = GOLDEN.resolve("wanvae/wanvae_tiny.safetensors").toString();
+        for (String method : new String[] {"nabla", "nabla:thr=0.5,sta=1x1x1", "sta:3x1x1,warmup=1"}) {
+            Path out = dir.resolve(method.replaceAll("[^a-z0-9]", "_") + ".mp4");
+            CliRun r = CliRun.of("generate", "--model", wan.toString(), "--vae", vae, "--text-embeddings", text.toString(),
+                    "--frames", "5", "--size", "128x128", "--steps", "2", "--seed", "3", "--attention", method, "-o", out.toString());
+            assertEquals(0, r.code(), method + ": " + r.err());
+            assertVideo(out, 5, 128, 128, 16);
+        }
+        CliRun odd = CliRun.of("generate", "--model", wan.toString(), "--vae", vae, "--text-embeddings", text.toString(),
+                "--frames", "5", "--size", "96x96", "--steps", "1", "--attention", "nabla", "-o", dir.resolve("o.mp4").toString());
+        assertTrue(odd.code() == 1 && odd.err().contains("multiples of 8"), odd.err());
+        CliRun bad = CliRun.of("generate", "--model", wan.toString(), "--vae", vae, "--text-embeddings", text.toString(),
+                "--attention", "nabla:thr=2", "-o", dir.resolve("o.mp4").toString());
+        assertTrue(bad.code() == 1 && bad.err().contains("thr must be in (0, 1]"), bad.err());
+    }
+
+    @Test
     void wanRefusesFramesAndSizesItCannotMake(@TempDir Path dir) throws Exception {
         Path wan = tinyWan(dir);
         Path text = embeddings(dir, "prompt.safetensors", 7, 1);

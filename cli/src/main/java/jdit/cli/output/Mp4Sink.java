@@ -36,6 +36,8 @@ public final class Mp4Sink implements FrameSink {
         Files.createDirectories(dir);
         this.tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".part.mp4");
         tmp.toFile().deleteOnExit();
+        // FFmpeg's own log would print the container and stream layout on every run: errors only
+        org.bytedeco.ffmpeg.global.avutil.av_log_set_level(org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR);
         recorder = new FFmpegFrameRecorder(tmp.toFile(), width, height, 0);
         recorder.setFormat("mp4");
         recorder.setVideoCodec(AV_CODEC_ID_H264);
