@@ -23,10 +23,17 @@ public sealed interface AttentionPlan permits AttentionPlan.Dense, AttentionPlan
 
     /**
      * Tiles of {@code queryBlock} x {@code keyBlock} tokens (the last of each may be ragged), one {@link HeadBlocks} per
-     * head, PARTIAL tiles filtered by {@code mask}. Tokens are in the order the kernel is given them.
+     * head, PARTIAL tiles filtered by {@code mask}. Tokens are in the order the kernel is given them. With
+     * {@code decisions} (LiteAttention) the kernel visits each row's tiles from the highest down and records which
+     * were negligible; without, it visits them in ascending order.
      */
-    record BlockSparse(int queryBlock, int keyBlock, int queries, int keys, List<HeadBlocks> heads, ElementMask mask)
-            implements AttentionPlan {
+    record BlockSparse(int queryBlock, int keyBlock, int queries, int keys, List<HeadBlocks> heads, ElementMask mask,
+                       TileDecisions decisions) implements AttentionPlan {
+        /** A plan without LiteAttention's verdicts: tiles visited in ascending order. */
+        public BlockSparse(int queryBlock, int keyBlock, int queries, int keys, List<HeadBlocks> heads, ElementMask mask) {
+            this(queryBlock, keyBlock, queries, keys, heads, mask, null);
+        }
+
         public BlockSparse {
             heads = List.copyOf(heads);
             int qb = (queries + queryBlock - 1) / queryBlock;

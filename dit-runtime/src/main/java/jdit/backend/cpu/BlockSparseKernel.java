@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import jdit.attention.AttentionPlan;
 import jdit.attention.ElementMask;
 import jdit.attention.HeadBlocks;
+import jdit.attention.TileDecisions;
 import jdit.tensor.Tensor;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -23,6 +24,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class BlockSparseKernel implements AutoCloseable {
     private static final VectorSpecies<Float> SP = FloatVector.SPECIES_512;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final double LOG2E = 1 / Math.log(2);
     private final OpenBlas blas;
     private final Parallel parallel;
     private final ScratchBuffer scratch = new ScratchBuffer();
@@ -104,7 +106,12 @@ final class BlockSparseKernel implements AutoCloseable {
         t.o().asSlice(0, 4L * rows * d).fill((byte) 0);
         HeadBlocks hb = plan.heads().get(h);
         ElementMask mask = plan.mask();
-        for (int a = hb.start(qb); a < hb.end(qb); a++) {
+        TileDecisions decisions = plan.decisions();
+        boolean descending = decisions != null;
+        boolean ragged = rows < plan.queryBlock();
+        int visits = hb.end(qb) - hb.start(qb);
+        for (int visit = 0; visit < visits; visit++) {
+            int a = descending ? hb.end(qb) - 1 - visit : hb.start(qb) + visit;
             int c0 = hb.col(a) * plan.keyBlock();
             int cols = Math.min(plan.keyBlock(), tk - c0);
             MemorySegment kTile = inPlace ? k.segment().asSlice(rowOffset(k, b, c0, h)) : t.k();
@@ -125,6 +132,9 @@ final class BlockSparseKernel implements AutoCloseable {
                     }
                 }
             }
+            if (decisions != null && visit > 0) {
+                decisions.set(b, h, qb, hb.col(a), !ragged && negligible(t, rows, cols, decisions.thresholdLog2()) ? (byte) 1 : 0);
+            }
             for (int i = 0; i < rows; i++) {
                 float alpha = OnlineSoftmax.update(t.s(), 4L * i * cols, cols, t.m(), t.l(), i);
                 if (alpha != 1f) {
@@ -142,6 +152,23 @@ final class BlockSparseKernel implements AutoCloseable {
                 lse.segment().setAtIndex(Layouts.F32, lse.offset() + ((long) b * q.dim(2) + h) * q.dim(1) + r0 + i, value);
             }
         }
+    }
+
+    /**
+     * LiteAttention's test on a scaled score tile before it enters the running state: negligible iff for every row
+     * (tile max − running max)·log2(e) <= thr.
+     */
+    private static boolean negligible(Tiles t, int rows, int cols, double thr) {
+        for (int i = 0; i < rows; i++) {
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < cols; j++) {
+                max = Math.max(max, t.s().getAtIndex(Layouts.F32, (long) i * cols + j));
+            }
+            if ((max - (double) t.m()[i]) * LOG2E > thr) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** S [rows, cols] = scale · Q [rows, d] · K [cols, d]ᵀ (leading dimensions ldq, ldk with OpenBLAS). */
