@@ -8,7 +8,7 @@ import java.util.List;
  * repeated: {@code thr=-8:-8:-4}), the tile side, the list semantics ({@code v020}: the public kernel's bookkeeping,
  * which keeps the first tile of every skipped run; {@code exact}: a negligible tile is dropped) and must-do token
  * ranges given as the reference does, high then low ({@code mustdo=300-70}: tiles n with 70/tile < n <=
- * ceil(300/tile) are always computed). Spelled {@code lite[:thr=-6][,tile=64][,exact][,mustdo=HI-LO+HI-LO]}.
+ * ceil(300/tile) are always computed). Spelled {@code lite[:thr=-6][,tile=64][,exact][,mustdo=HI-LO;HI-LO]}.
  */
 public record LiteParams(double[] thresholds, int tile, boolean exact, List<int[]> mustDo) {
     /** The README examples' threshold. */
@@ -69,7 +69,7 @@ public record LiteParams(double[] thresholds, int tile, boolean exact, List<int[
                         case "thr" -> thr = java.util.Arrays.stream(kv[1].split(":")).mapToDouble(Double::parseDouble).toArray();
                         case "tile" -> tile = Integer.parseInt(kv[1]);
                         case "mustdo" -> {
-                            for (String range : kv[1].split("\\+")) {
+                            for (String range : kv[1].split(";")) {
                                 String[] hl = range.split("-");
                                 mustDo.add(new int[] {Integer.parseInt(hl[0]), Integer.parseInt(hl[1])});
                             }
