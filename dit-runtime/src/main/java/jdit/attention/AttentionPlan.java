@@ -25,17 +25,34 @@ public sealed interface AttentionPlan permits AttentionPlan.Dense, AttentionPlan
      * Tiles of {@code queryBlock} x {@code keyBlock} tokens (the last of each may be ragged), one {@link HeadBlocks} per
      * head, PARTIAL tiles filtered by {@code mask}. Tokens are in the order the kernel is given them. With
      * {@code decisions} (LiteAttention) the kernel visits each row's tiles from the highest down and records which
-     * were negligible; without, it visits them in ascending order.
+     * were negligible; without, it visits them in ascending order. {@code headOrders}, when given, holds for every
+     * (batch entry, head), at index {@code b·heads + h}, null or the order that head sees the tokens in (Sparse
+     * VideoGen's token-major temporal heads): position i of that head is token {@code order[i]} for queries, keys and
+     * values, its output row i is written to token {@code order[i]}, and the mask and tiles apply to positions.
      */
     record BlockSparse(int queryBlock, int keyBlock, int queries, int keys, List<HeadBlocks> heads, ElementMask mask,
-                       TileDecisions decisions) implements AttentionPlan {
+                       TileDecisions decisions, int[][] headOrders) implements AttentionPlan {
         /** A plan without LiteAttention's verdicts: tiles visited in ascending order. */
         public BlockSparse(int queryBlock, int keyBlock, int queries, int keys, List<HeadBlocks> heads, ElementMask mask) {
-            this(queryBlock, keyBlock, queries, keys, heads, mask, null);
+            this(queryBlock, keyBlock, queries, keys, heads, mask, null, null);
+        }
+
+        /** A plan whose heads all see the tokens in the given order. */
+        public BlockSparse(int queryBlock, int keyBlock, int queries, int keys, List<HeadBlocks> heads, ElementMask mask,
+                           TileDecisions decisions) {
+            this(queryBlock, keyBlock, queries, keys, heads, mask, decisions, null);
         }
 
         public BlockSparse {
             heads = List.copyOf(heads);
+            if (headOrders != null) {
+                for (int[] o : headOrders) {
+                    if (o != null && (o.length != queries || queries != keys)) {
+                        throw new IllegalArgumentException("a head order needs self-attention over " + o.length + " tokens, got "
+                                + queries + " x " + keys);
+                    }
+                }
+            }
             int qb = (queries + queryBlock - 1) / queryBlock;
             for (HeadBlocks h : heads) {
                 if (h.queryBlocks() != qb) {

@@ -70,6 +70,9 @@ final class IntersectedMethods implements AttentionMethod {
         if (x.decisions() != null && y.decisions() != null) {
             throw new IllegalArgumentException("only one combined method may keep tile verdicts");
         }
+        if (x.headOrders() != null && y.headOrders() != null) {
+            throw new IllegalArgumentException("only one combined method may reorder tokens per head");
+        }
         List<HeadBlocks> heads = new ArrayList<>();
         for (int h = 0; h < x.heads().size(); h++) {
             heads.add(intersect(x.heads().get(h), y.heads().get(h)));
@@ -78,7 +81,7 @@ final class IntersectedMethods implements AttentionMethod {
         ElementMask my = y.mask();
         ElementMask mask = mx == ElementMask.ALL ? my : my == ElementMask.ALL ? mx : (i, j) -> mx.allowed(i, j) && my.allowed(i, j);
         return new AttentionPlan.BlockSparse(x.queryBlock(), x.keyBlock(), x.queries(), x.keys(), heads, mask,
-                x.decisions() != null ? x.decisions() : y.decisions());
+                x.decisions() != null ? x.decisions() : y.decisions(), x.headOrders() != null ? x.headOrders() : y.headOrders());
     }
 
     private static HeadBlocks intersect(HeadBlocks a, HeadBlocks b) {

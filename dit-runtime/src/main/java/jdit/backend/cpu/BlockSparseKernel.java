@@ -81,6 +81,11 @@ final class BlockSparseKernel implements AutoCloseable {
         }
     }
 
+    /** The token at position {@code pos} of a head's order (identity without one). */
+    private static int token(int[] order, int pos) {
+        return order == null ? pos : order[pos];
+    }
+
     private static long rowOffset(Tensor t, long b, long token, long h) {
         return 4 * (t.offset() + b * t.stride(0) + token * t.stride(1) + h * t.stride(2));
     }
@@ -93,12 +98,13 @@ final class BlockSparseKernel implements AutoCloseable {
         int rows = Math.min(plan.queryBlock(), (int) q.dim(1) - r0);
         // with OpenBLAS the products read Q, K and V where they lie (leading dimension = token stride); the
         // Vector API loops read gathered tiles
-        boolean inPlace = blas != null;
+        int[] order = plan.headOrders() == null ? null : plan.headOrders()[b * (int) q.dim(2) + h];
+        boolean inPlace = blas != null && order == null;
         MemorySegment qTile = inPlace ? q.segment().asSlice(rowOffset(q, b, r0, h)) : t.q();
         int ldq = inPlace ? (int) q.stride(1) : d;
         if (!inPlace) {
             for (int i = 0; i < rows; i++) {
-                MemorySegment.copy(q.segment(), rowOffset(q, b, r0 + i, h), t.q(), 4L * i * d, 4L * d);
+                MemorySegment.copy(q.segment(), rowOffset(q, b, token(order, r0 + i), h), t.q(), 4L * i * d, 4L * d);
             }
         }
         Arrays.fill(t.m(), Float.NEGATIVE_INFINITY);
@@ -116,13 +122,15 @@ final class BlockSparseKernel implements AutoCloseable {
             int cols = Math.min(plan.keyBlock(), tk - c0);
             MemorySegment kTile = inPlace ? k.segment().asSlice(rowOffset(k, b, c0, h)) : t.k();
             MemorySegment vTile = inPlace ? v.segment().asSlice(rowOffset(v, b, c0, h)) : t.v();
+            int ldk = inPlace ? (int) k.stride(1) : d;
+            int ldv = inPlace ? (int) v.stride(1) : d;
             if (!inPlace) {
                 for (int j = 0; j < cols; j++) {
-                    MemorySegment.copy(k.segment(), rowOffset(k, b, c0 + j, h), t.k(), 4L * j * d, 4L * d);
-                    MemorySegment.copy(v.segment(), rowOffset(v, b, c0 + j, h), t.v(), 4L * j * d, 4L * d);
+                    MemorySegment.copy(k.segment(), rowOffset(k, b, token(order, c0 + j), h), t.k(), 4L * j * d, 4L * d);
+                    MemorySegment.copy(v.segment(), rowOffset(v, b, token(order, c0 + j), h), t.v(), 4L * j * d, 4L * d);
                 }
             }
-            scores(t, qTile, ldq, kTile, (int) k.stride(1), rows, cols, d, scale);
+            scores(t, qTile, ldq, kTile, ldk, rows, cols, d, scale);
             if (hb.partial(a)) {
                 for (int i = 0; i < rows; i++) {
                     for (int j = 0; j < cols; j++) {
@@ -141,15 +149,16 @@ final class BlockSparseKernel implements AutoCloseable {
                     scaleRow(t.o(), 4L * i * d, d, alpha);
                 }
             }
-            accumulate(t, vTile, (int) v.stride(1), rows, cols, d);
+            accumulate(t, vTile, ldv, rows, cols, d);
         }
         for (int i = 0; i < rows; i++) {
             float inv = t.l()[i] == 0 ? 0f : 1f / t.l()[i];
             scaleRow(t.o(), 4L * i * d, d, inv);
-            MemorySegment.copy(t.o(), 4L * i * d, out.segment(), rowOffset(out, b, r0 + i, h), 4L * d);
+            int tok = token(order, r0 + i);
+            MemorySegment.copy(t.o(), 4L * i * d, out.segment(), rowOffset(out, b, tok, h), 4L * d);
             if (lse != null) {
                 float value = t.l()[i] == 0 ? Float.NEGATIVE_INFINITY : t.m()[i] + (float) Math.log(t.l()[i]);
-                lse.segment().setAtIndex(Layouts.F32, lse.offset() + ((long) b * q.dim(2) + h) * q.dim(1) + r0 + i, value);
+                lse.segment().setAtIndex(Layouts.F32, lse.offset() + ((long) b * q.dim(2) + h) * q.dim(1) + tok, value);
             }
         }
     }
