@@ -93,7 +93,8 @@ class VideoGenerateCommandTest {
         Path wan = tinyWan(dir);
         Path text = embeddings(dir, "prompt.safetensors", 7, 1);
         String vae = GOLDEN.resolve("wanvae/wanvae_tiny.safetensors").toString();
-        for (String method : new String[] {"nabla", "nabla:thr=0.5,sta=1x1x1", "sta:3x1x1,warmup=1"}) {
+        for (String method : new String[] {"nabla", "nabla:thr=0.5,sta=1x1x1", "sta:3x1x1,warmup=1", "svg:steps=0,layers=0,rows=8",
+                "lite:thr=-2", "nabla+lite:thr=-3,exact"}) {
             Path out = dir.resolve(method.replaceAll("[^a-z0-9]", "_") + ".mp4");
             CliRun r = CliRun.of("generate", "--model", wan.toString(), "--vae", vae, "--text-embeddings", text.toString(),
                     "--frames", "5", "--size", "128x128", "--steps", "2", "--seed", "3", "--attention", method, "-o", out.toString());

@@ -12,10 +12,11 @@ public interface AttentionMethod {
     String description();
 
     /**
-     * The plan for this layer. {@code q} and {@code k} are [B, T, H, Dh] views (unit stride in the last dimension)
-     * for methods that look at the data; most methods only read {@code ctx}.
+     * The plan for this layer. {@code q}, {@code k} and {@code v} are [B, T, H, Dh] views (unit stride in the last
+     * dimension, after RoPE) for methods that look at the data (NABLA pools q and k, Sparse VideoGen profiles rows of
+     * all three); most methods only read {@code ctx}.
      */
-    AttentionPlan plan(AttentionContext ctx, Tensor q, Tensor k);
+    AttentionPlan plan(AttentionContext ctx, Tensor q, Tensor k, Tensor v);
 
     /**
      * A token order for the whole forward, or empty for the model's natural order: {@code order[i]} is the natural

@@ -10,7 +10,7 @@ public final class DenseAttention implements AttentionMethod {
     }
 
     @Override
-    public AttentionPlan plan(AttentionContext ctx, Tensor q, Tensor k) {
+    public AttentionPlan plan(AttentionContext ctx, Tensor q, Tensor k, Tensor v) {
         return AttentionPlan.DENSE;
     }
 

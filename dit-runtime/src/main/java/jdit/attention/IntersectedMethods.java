@@ -45,10 +45,10 @@ final class IntersectedMethods implements AttentionMethod {
     }
 
     @Override
-    public AttentionPlan plan(AttentionContext ctx, Tensor q, Tensor k) {
+    public AttentionPlan plan(AttentionContext ctx, Tensor q, Tensor k, Tensor v) {
         AttentionPlan result = AttentionPlan.DENSE;
         for (AttentionMethod m : methods) {
-            result = intersect(result, m.plan(ctx, q, k));
+            result = intersect(result, m.plan(ctx, q, k, v));
         }
         return result;
     }

@@ -15,8 +15,8 @@ class AttentionMethodsTest {
     void denseIsRegisteredAndPlansDense() {
         AttentionMethod m = AttentionMethods.create("dense");
         assertEquals("dense", m.description());
-        assertEquals(AttentionPlan.DENSE, m.plan(CTX, null, null));
-        assertEquals(1.0, m.plan(CTX, null, null).density());
+        assertEquals(AttentionPlan.DENSE, m.plan(CTX, null, null, null));
+        assertEquals(1.0, m.plan(CTX, null, null, null).density());
     }
 
     @Test

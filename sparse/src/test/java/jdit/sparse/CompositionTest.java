@@ -51,14 +51,14 @@ class CompositionTest {
             assertTrue(both.description().startsWith("nabla:thr=0.8+lite:thr=-0.01"), both.description());
             assertTrue(both.tokenOrder(grid).isPresent(), "NABLA's tile order passes through");
             AttentionContext ctx = new AttentionContext(0, 2, 900, 0, 1, GuidanceBranch.UNGUIDED, grid, 2, 32);
-            AttentionPlan.BlockSparse alone = (AttentionPlan.BlockSparse) nabla.plan(ctx, q, k);
-            AttentionPlan.BlockSparse first = (AttentionPlan.BlockSparse) both.plan(ctx, q, k);
+            AttentionPlan.BlockSparse alone = (AttentionPlan.BlockSparse) nabla.plan(ctx, q, k, v);
+            AttentionPlan.BlockSparse first = (AttentionPlan.BlockSparse) both.plan(ctx, q, k, v);
             for (int h = 0; h < 2; h++) {
                 assertEquals(java.util.Arrays.deepToString(tiles(alone, h)), java.util.Arrays.deepToString(tiles(first, h)));
             }
             cpu.backend().attention().attend(q, k, v, first, 0.1768f, ws.allocate(DType.F32, q.shape()));
             AttentionContext next = new AttentionContext(1, 2, 800, 0, 1, GuidanceBranch.UNGUIDED, grid, 2, 32);
-            AttentionPlan.BlockSparse second = (AttentionPlan.BlockSparse) both.plan(next, q, k);
+            AttentionPlan.BlockSparse second = (AttentionPlan.BlockSparse) both.plan(next, q, k, v);
             assertTrue(second.density() < first.density(), second.density() + " after " + first.density());
             for (int h = 0; h < 2; h++) {
                 boolean[][] a = tiles(first, h), b = tiles(second, h);
@@ -77,10 +77,10 @@ class CompositionTest {
         AttentionContext ctx = new AttentionContext(20, 30, 100, 0, 1, GuidanceBranch.UNGUIDED, grid, 1, 16);
         Tensor q = Tensor.allocate(java.lang.foreign.Arena.ofAuto(), DType.F32, 1, 256, 1, 16);
         AttentionMethod mixedTiles = AttentionMethods.create("sta:1x1x1,warmup=0+lite:tile=128");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> mixedTiles.plan(ctx, q, q));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> mixedTiles.plan(ctx, q, q, q));
         assertTrue(e.getMessage().contains("same tile size"), e.getMessage());
         AttentionMethod twoLites = AttentionMethods.create("lite+lite");
-        e = assertThrows(IllegalArgumentException.class, () -> twoLites.plan(ctx, q, q));
+        e = assertThrows(IllegalArgumentException.class, () -> twoLites.plan(ctx, q, q, q));
         assertTrue(e.getMessage().contains("tile verdicts"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> AttentionMethods.create("nabla+nope"));
     }

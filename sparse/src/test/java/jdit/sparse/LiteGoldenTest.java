@@ -84,7 +84,7 @@ class LiteGoldenTest {
                         new TokenGrid(1, 1, s), heads, d);
                 Tensor qc = tokensMajor(q.select(0, call), ws);
                 Tensor kc = tokensMajor(r.tensor("k").select(0, call), ws);
-                AttentionPlan.BlockSparse plan = (AttentionPlan.BlockSparse) lite.plan(ctx, qc, kc);
+                AttentionPlan.BlockSparse plan = (AttentionPlan.BlockSparse) lite.plan(ctx, qc, kc, v);
                 if (c > 0 && !exact) {
                     Tensor written = r.tensor("write_list").select(0, c - 1); // [H, qt, kt + 1]
                     for (int h = 0; h < heads; h++) {

@@ -93,7 +93,7 @@ class NablaGoldenTest {
                 String algo = variants.getAsJsonObject(tag).get("algo").getAsString();
                 AttentionMethod m = AttentionMethods.create(spec(algo, true));
                 AttentionContext ctx = new AttentionContext(0, 1, 500, 0, 1, GuidanceBranch.UNGUIDED, grid, heads, (int) q.dim(3));
-                AttentionPlan.BlockSparse plan = (AttentionPlan.BlockSparse) m.plan(ctx, q, k);
+                AttentionPlan.BlockSparse plan = (AttentionPlan.BlockSparse) m.plan(ctx, q, k, null);
                 Tensor want = r.tensor("mask_" + tag); // [1, H, N, N] u8
                 int n = (int) want.dim(2);
                 for (int h = 0; h < heads; h++) {

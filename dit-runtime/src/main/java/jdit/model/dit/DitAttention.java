@@ -30,7 +30,7 @@ final class DitAttention {
         Tensor q = split.select(2, 0);
         Tensor k = split.select(2, 1);
         Tensor v = split.select(2, 2);
-        AttentionPlan plan = method.plan(ctx, q, k);
+        AttentionPlan plan = method.plan(ctx, q, k, v);
         Tensor mixed = ws.allocate(DType.F32, n, t, d);
         be.attention().attend(q, k, v, plan, (float) (1 / Math.sqrt(dh)), mixed.reshape(n, t, heads, dh));
         ws.release(qkv);

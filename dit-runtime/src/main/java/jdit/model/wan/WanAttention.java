@@ -33,7 +33,7 @@ final class WanAttention {
         Tensor v = linear(x, w.v(), be, ws).reshape(b, s, heads, hd);
         be.pointwise().rope(q, rope.cos(), rope.sin(), RopeStyle.INTERLEAVED, q);
         be.pointwise().rope(k, rope.cos(), rope.sin(), RopeStyle.INTERLEAVED, k);
-        AttentionPlan plan = method.plan(ctx, q, k);
+        AttentionPlan plan = method.plan(ctx, q, k, v);
         Tensor mixed = ws.allocate(DType.F32, b, s, heads, hd);
         be.attention().attend(q, k, v, plan, (float) (1 / Math.sqrt(hd)), mixed);
         release(ws, q, k, v);

@@ -67,7 +67,7 @@ class LatteGoldenTest {
             }
 
             @Override
-            public AttentionPlan plan(AttentionContext ctx, Tensor q, Tensor k) {
+            public AttentionPlan plan(AttentionContext ctx, Tensor q, Tensor k, Tensor v) {
                 seen.add(ctx);
                 assertEquals(ctx.grid().tokens(), q.dim(1), "sequence length vs grid at layer " + ctx.layer());
                 return AttentionPlan.DENSE;

@@ -41,7 +41,7 @@ public final class LiteMethod implements AttentionMethod {
     }
 
     @Override
-    public AttentionPlan plan(AttentionContext ctx, Tensor q, Tensor k) {
+    public AttentionPlan plan(AttentionContext ctx, Tensor q, Tensor k, Tensor v) {
         int s = (int) q.dim(1);
         int tile = params.tile();
         int tiles = (s + tile - 1) / tile;

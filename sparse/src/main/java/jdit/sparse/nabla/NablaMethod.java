@@ -34,7 +34,7 @@ public final class NablaMethod implements AttentionMethod {
     }
 
     @Override
-    public AttentionPlan plan(AttentionContext ctx, Tensor q, Tensor k) {
+    public AttentionPlan plan(AttentionContext ctx, Tensor q, Tensor k, Tensor v) {
         TokenGrid tiles = TileOrder.tiles(ctx.grid());
         List<boolean[][]> keep = PooledMassMap.keep(q, k, TileOrder.BLOCK, params.threshold());
         params.sta().ifPresent(w -> {

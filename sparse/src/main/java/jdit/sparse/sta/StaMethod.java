@@ -41,7 +41,7 @@ public final class StaMethod implements AttentionMethod {
     }
 
     @Override
-    public AttentionPlan plan(AttentionContext ctx, Tensor q, Tensor k) {
+    public AttentionPlan plan(AttentionContext ctx, Tensor q, Tensor k, Tensor v) {
         if (ctx.step() < warmup) {
             return AttentionPlan.DENSE;
         }
