@@ -105,8 +105,9 @@ final class GenerateCommand implements Callable<Integer> {
     WeightType dtype;
 
     @Option(names = "--attention", paramLabel = "METHOD", defaultValue = "dense",
-            description = "Self-attention method: dense, nabla[:thr=0.7][,sta=FxHxW] or sta:FxHxW[,warmup=12] (windows in "
-                    + "latent frames x 8x8-patch tiles; nabla and sta need patch grids in multiples of 8) (default ${DEFAULT-VALUE}).")
+            description = "Self-attention method: dense, svg[:s=0.3,steps=0.2,layers=0.03], nabla[:thr=0.7][,sta=FxHxW], "
+                    + "sta:FxHxW[,warmup=12], lite[:thr=-6][,exact], or several joined by + (nabla+lite). Windows are in latent "
+                    + "frames x 8x8-patch tiles; nabla and sta need patch grids in multiples of 8 (default ${DEFAULT-VALUE}).")
     String attention;
 
     @Option(names = "--threads", paramLabel = "N", description = "CPU threads (default: all cores, ${DEFAULT-VALUE}).")
