@@ -26,9 +26,11 @@ import picocli.CommandLine.Spec;
             "patches (7,800 tokens) with seeded random weights: the same report, self- and cross-attention apart (at most 3 reps).",
             "wan_vae: the Wan2.1 VAE's streaming decode with seeded weights (--vae-frames, --vae-size): time and peak memory.",
             "attention: the dense and block-sparse attention kernels at Wan2.1's 12 heads x 128 (--tokens), and block plans",
-            "of 50/25/10% of the tiles against the all-tiles plan (at most 3 reps)."})
+            "of 50/25/10% of the tiles against the all-tiles plan (at most 3 reps).",
+            "methods: every attention method on a structured workload (frame, location and mixed heads; --grid, --methods):",
+            "density, plan time and share, speed-up against dense and the output's relative error."})
 final class BenchCommand implements Callable<Integer> {
-    enum Suite { gemm, dit, wan, wan_vae, attention }
+    enum Suite { gemm, dit, wan, wan_vae, attention, methods }
 
     @Parameters(index = "0", defaultValue = "gemm", paramLabel = "SUITE",
             description = "What to measure: gemm (kernels on the DiT-XL/2 shapes), dit (a whole DiT forward with seeded "
@@ -71,6 +73,15 @@ final class BenchCommand implements Callable<Integer> {
             description = "attention suite: sequence lengths (default ${DEFAULT-VALUE}).")
     private int[] attentionTokens;
 
+    @Option(names = "--grid", paramLabel = "FxHxW", defaultValue = "4x32x32",
+            description = "methods suite: the token grid in patches (default ${DEFAULT-VALUE}, 4,096 tokens).")
+    private String grid;
+
+    @Option(names = "--methods", split = ";", paramLabel = "SPEC",
+            defaultValue = "svg:steps=0,layers=0;nabla;sta:3x3x3,warmup=0;lite;nabla+lite",
+            description = "methods suite: the methods, separated by ';' (default ${DEFAULT-VALUE}).")
+    private String[] methods;
+
     @Spec
     private picocli.CommandLine.Model.CommandSpec spec;
 
@@ -81,6 +92,16 @@ final class BenchCommand implements Callable<Integer> {
             if (System.getenv(v) != null) {
                 env.add(v + "=" + System.getenv(v));
             }
+        }
+        if (suite == Suite.methods) {
+            String[] g = grid.split("x");
+            var o = new jdit.profile.MethodsBench.Options(new jdit.attention.TokenGrid(Integer.parseInt(g[0]), Integer.parseInt(g[1]),
+                    Integer.parseInt(g[2])), 12, 128, java.util.List.of(methods), Math.min(reps, 3), threads);
+            spec.commandLine().getErr().println("jdit bench methods: every attention method on the structured workload, grid " + grid + "...");
+            spec.commandLine().getErr().flush();
+            spec.commandLine().getOut().print(jdit.profile.MethodsBench.render(o, jdit.profile.MethodsBench.run(o)));
+            spec.commandLine().getOut().flush();
+            return 0;
         }
         if (suite == Suite.attention) {
             spec.commandLine().getErr().println("jdit bench attention: dense and block-sparse kernels at 12 heads x 128 for "

@@ -53,16 +53,24 @@ public final class PooledMassMap {
         int s = (int) t.dim(1), d = (int) t.dim(3);
         MemorySegment seg = t.segment();
         double[][] m = new double[s / block][d];
+        float[] row = new float[d];
         for (int tok = 0; tok < s; tok++) {
             long base = t.offset() + b * t.stride(0) + tok * t.stride(1) + h * t.stride(2);
+            if (t.stride(3) == 1) {
+                MemorySegment.copy(seg, F32, base * 4, row, 0, d);
+            } else {
+                for (int c = 0; c < d; c++) {
+                    row[c] = seg.getAtIndex(F32, base + c * t.stride(3));
+                }
+            }
             double[] acc = m[tok / block];
             for (int c = 0; c < d; c++) {
-                acc[c] += seg.getAtIndex(F32, base + c * t.stride(3));
+                acc[c] += row[c];
             }
         }
-        for (double[] row : m) {
+        for (double[] mean : m) {
             for (int c = 0; c < d; c++) {
-                row[c] /= block;
+                mean[c] /= block;
             }
         }
         return m;
