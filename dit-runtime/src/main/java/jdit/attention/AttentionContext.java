@@ -2,15 +2,28 @@ package jdit.attention;
 
 /**
  * Everything a method may base one self-attention layer's plan on: where the generation is (step of steps, the
- * model timestep), which layer of how many, the guidance branch, the token grid and the head geometry.
+ * model timestep), which layer of how many, the guidance branch, the token grid of the video tokens, the text
+ * segment sharing the sequence (none for Wan2.1, DiT and Latte) and the head geometry. Per-generation state lives in
+ * the method itself, created per generation and reset by the pipeline.
  */
 public record AttentionContext(int step, int steps, double timestep, int layer, int layers, GuidanceBranch branch,
-                               TokenGrid grid, int heads, int headDim) {
+                               TokenGrid grid, int heads, int headDim, TextSegment text) {
+    /** A context with no text in the sequence. */
+    public AttentionContext(int step, int steps, double timestep, int layer, int layers, GuidanceBranch branch,
+                            TokenGrid grid, int heads, int headDim) {
+        this(step, steps, timestep, layer, layers, branch, grid, heads, headDim, TextSegment.NONE);
+    }
+
     public AttentionContext {
         if (step < 0 || step >= steps || layer < 0 || layer >= layers || heads < 1 || headDim < 1) {
             throw new IllegalArgumentException("invalid attention context: step " + step + "/" + steps + ", layer "
                     + layer + "/" + layers + ", heads " + heads + " x " + headDim);
         }
+    }
+
+    /** Tokens in the sequence: the video grid's plus the text slots. */
+    public int tokens() {
+        return grid.tokens() + text.length();
     }
 
     /** Fraction of the denoising done before this step, in [0, 1). */
