@@ -28,9 +28,11 @@ import picocli.CommandLine.Spec;
             "attention: the dense and block-sparse attention kernels at Wan2.1's 12 heads x 128 (--tokens), and block plans",
             "of 50/25/10% of the tiles against the all-tiles plan (at most 3 reps).",
             "methods: every attention method on a structured workload (frame, location and mixed heads; --grid, --methods):",
-            "density, plan time and share, speed-up against dense and the output's relative error."})
+            "density, plan time and share, speed-up against dense and the output's relative error.",
+            "methods_e2e: 3 steps of a 2-block Wan2.1-1.3B-shaped model (4 x 32 x 32 patches) per method from one seed:",
+            "seconds per step, density, plan share and the PSNR of the final latent against dense."})
 final class BenchCommand implements Callable<Integer> {
-    enum Suite { gemm, dit, wan, wan_vae, attention, methods }
+    enum Suite { gemm, dit, wan, wan_vae, attention, methods, methods_e2e }
 
     @Parameters(index = "0", defaultValue = "gemm", paramLabel = "SUITE",
             description = "What to measure: gemm (kernels on the DiT-XL/2 shapes), dit (a whole DiT forward with seeded "
@@ -92,6 +94,14 @@ final class BenchCommand implements Callable<Integer> {
             if (System.getenv(v) != null) {
                 env.add(v + "=" + System.getenv(v));
             }
+        }
+        if (suite == Suite.methods_e2e) {
+            var o = new jdit.profile.MethodsEndToEnd.Options(2, 4, 64, 64, 3, java.util.List.of(methods), threads);
+            spec.commandLine().getErr().println("jdit bench methods_e2e: 3 steps of a 2-block Wan2.1-1.3B-shaped model per method...");
+            spec.commandLine().getErr().flush();
+            spec.commandLine().getOut().print(jdit.profile.MethodsEndToEnd.render(o, jdit.profile.MethodsEndToEnd.run(o)));
+            spec.commandLine().getOut().flush();
+            return 0;
         }
         if (suite == Suite.methods) {
             String[] g = grid.split("x");

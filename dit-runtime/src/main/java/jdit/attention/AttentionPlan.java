@@ -75,16 +75,24 @@ public sealed interface AttentionPlan permits AttentionPlan.Dense, AttentionPlan
 
         @Override
         public double density() {
+            double sum = 0;
+            for (int h = 0; h < heads.size(); h++) {
+                sum += headDensity(h);
+            }
+            return sum / heads.size();
+        }
+
+        /** The fraction of head {@code h}'s pairs in its listed tiles. */
+        public double headDensity(int head) {
+            HeadBlocks h = heads.get(head);
             double computed = 0;
-            for (HeadBlocks h : heads) {
-                for (int r = 0; r < h.queryBlocks(); r++) {
-                    long rows = Math.min(queryBlock, queries - (long) r * queryBlock);
-                    for (int i = h.start(r); i < h.end(r); i++) {
-                        computed += rows * Math.min(keyBlock, keys - (long) h.col(i) * keyBlock);
-                    }
+            for (int r = 0; r < h.queryBlocks(); r++) {
+                long rows = Math.min(queryBlock, queries - (long) r * queryBlock);
+                for (int i = h.start(r); i < h.end(r); i++) {
+                    computed += rows * Math.min(keyBlock, keys - (long) h.col(i) * keyBlock);
                 }
             }
-            return computed / ((double) heads.size() * queries * keys);
+            return computed / ((double) queries * keys);
         }
     }
 }

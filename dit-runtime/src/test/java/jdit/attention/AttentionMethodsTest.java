@@ -37,4 +37,33 @@ class AttentionMethodsTest {
         assertEquals(0.3, CTX.progress(), 1e-12);
         assertEquals(256, CTX.grid().tokens());
     }
+
+    @Test
+    void recordingKeepsEveryPlanWithItsDensityPerHead() {
+        AttentionMethod half = new AttentionMethod() {
+            @Override
+            public String description() {
+                return "half";
+            }
+
+            @Override
+            public AttentionPlan plan(AttentionContext ctx, jdit.tensor.Tensor q, jdit.tensor.Tensor k, jdit.tensor.Tensor v) {
+                HeadBlocks diagonal = HeadBlocks.fromMap(new byte[][] {{1, 0}, {0, 1}});
+                return new AttentionPlan.BlockSparse(128, 128, 256, 256, java.util.List.of(diagonal, HeadBlocks.all(2, 2)),
+                        ElementMask.ALL);
+            }
+        };
+        RecordingMethod r = new RecordingMethod(half);
+        AttentionContext ctx = new AttentionContext(4, 10, 500, 3, 28, GuidanceBranch.CONDITIONAL, TokenGrid.image(16, 16), 2, 72);
+        r.plan(ctx, null, null, null);
+        assertEquals(1, r.records().size());
+        RecordingMethod.PlanRecord rec = r.records().get(0);
+        assertEquals(4, rec.step());
+        assertEquals(3, rec.layer());
+        assertEquals(0.5, rec.headDensity()[0], 1e-12);
+        assertEquals(1.0, rec.headDensity()[1], 1e-12);
+        assertEquals(0.75, rec.meanDensity(), 1e-12);
+        assertTrue(rec.nanos() >= 0 && r.planNanos() == rec.nanos());
+        assertEquals("half", r.description());
+    }
 }
