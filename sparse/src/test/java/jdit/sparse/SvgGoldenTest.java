@@ -20,7 +20,10 @@ import jdit.attention.HeadBlocks;
 import jdit.attention.TokenGrid;
 import jdit.backend.cpu.CpuBackend;
 import jdit.io.safetensors.SafetensorsReader;
+import jdit.attention.TextSegment;
+import jdit.sparse.svg.SvgLayout;
 import jdit.sparse.svg.SvgMasks;
+import jdit.sparse.svg.SvgTextMasks;
 import jdit.sparse.svg.SvgMethod;
 import jdit.sparse.svg.SvgParams;
 import jdit.tensor.DType;
@@ -48,6 +51,69 @@ class SvgGoldenTest {
         }
         assertTrue(tests.size() >= 2);
         return tests.stream();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyTextLayoutFixture() throws IOException {
+        List<DynamicTest> tests = new ArrayList<>();
+        try (Stream<Path> s = Files.list(ROOT.resolve("sparse/svg"))) {
+            for (Path f : s.filter(p -> p.getFileName().toString().contains("_text_")).sorted().toList()) {
+                tests.add(DynamicTest.dynamicTest(f.getFileName().toString(), () -> checkText(f)));
+            }
+        }
+        assertTrue(tests.size() >= 2);
+        return tests.stream();
+    }
+
+    /** Masks, band, tile classes and placement of the CogVideoX (text first) and HunyuanVideo (text last) layouts. */
+    private static void checkText(Path file) {
+        try (SafetensorsReader r = SafetensorsReader.open(file)) {
+            var m = r.metadata();
+            int frames = Integer.parseInt(m.get("F"));
+            int perFrame = Integer.parseInt(m.get("P"));
+            int ctxLen = Integer.parseInt(m.get("context_length"));
+            TextSegment text = new TextSegment(m.get("text_position").equals("prefix") ? TextSegment.Position.PREFIX
+                    : TextSegment.Position.SUFFIX, ctxLen, Integer.parseInt(m.get("prompt_length")));
+            double mul = SvgLayout.multiplierFrames(Double.parseDouble(m.get("sparsity")), ctxLen, frames, perFrame);
+            assertEquals(Double.parseDouble(m.get("multiplier_frames")), mul, 1e-12, "band half-width in frames");
+            SvgTextMasks masks = new SvgTextMasks(text, frames, perFrame, mul);
+            int s = masks.tokens();
+            Tensor spatial = r.tensor("mask_spatial");
+            Tensor temporal = r.tensor("mask_temporal");
+            Tensor band = r.tensor("band_mask");
+            for (int i = 0; i < s; i++) {
+                assertEquals(r.tensor("token_major_store_index").getDouble(i), masks.placed(i), "placement of " + i);
+                for (int j = 0; j < s; j++) {
+                    assertEquals(spatial.getDouble(i, j) != 0, masks.spatial(i, j), "spatial (" + i + ", " + j + ")");
+                    assertEquals(temporal.getDouble(i, j) != 0, masks.temporal(i, j), "temporal (" + i + ", " + j + ")");
+                    assertEquals(band.getDouble(i, j) != 0, masks.band().allowed(i, j), "band (" + i + ", " + j + ")");
+                }
+            }
+            Tensor tiles = r.tensor("band_block128");
+            HeadBlocks hb = SvgMethod.bandBlocks(masks, s);
+            for (int i = 0; i < tiles.dim(0); i++) {
+                int[] kind = new int[(int) tiles.dim(1)];
+                for (int a = hb.start(i); a < hb.end(i); a++) {
+                    kind[hb.col(a)] = hb.partial(a) ? 1 : 2;
+                }
+                for (int j = 0; j < kind.length; j++) {
+                    assertEquals((int) tiles.getDouble(i, j), kind[j], "tile class (" + i + ", " + j + ")");
+                }
+            }
+            Tensor x = r.tensor("x");
+            Tensor placed = r.tensor("x_placed");
+            Tensor best = r.tensor("best_mask_idx");
+            int[] order = masks.tokenMajorOrder();
+            for (int h = 0; h < x.dim(1); h++) {
+                boolean temporalHead = best.getDouble(0, h) == 1;
+                for (int pos = 0; pos < s; pos++) {
+                    int token = temporalHead ? order[pos] : pos;
+                    for (int c = 0; c < x.dim(3); c++) {
+                        assertEquals(placed.getDouble(0, h, pos, c), x.getDouble(0, h, token, c), 0, "placed head " + h + " position " + pos);
+                    }
+                }
+            }
+        }
     }
 
     private static Tensor tokensMajor(Tensor t, Workspace ws) { // [B, H, S, D] -> [B, S, H, D]

@@ -21,7 +21,7 @@ final class HeadClassifier {
     }
 
     /** The two errors [spatial, temporal] of (b, h) for q, k, v [B, S, H, D]. */
-    static double[] mses(Tensor q, Tensor k, Tensor v, int b, int h, int[] rows, SvgMasks masks, double scale) {
+    static double[] mses(Tensor q, Tensor k, Tensor v, int b, int h, int[] rows, SvgLayout masks, double scale) {
         int s = (int) k.dim(1);
         int d = (int) q.dim(3);
         float[] keys = packed(k, b, h);

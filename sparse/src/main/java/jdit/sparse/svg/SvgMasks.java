@@ -12,8 +12,13 @@ import jdit.attention.ElementMask;
  *     first-frame sink, which for a token-major head covers the first P token-major positions, as the reference).
  * </ul>
  */
-public record SvgMasks(int frames, int perFrame, double multiplier) {
+public record SvgMasks(int frames, int perFrame, double multiplier) implements SvgLayout {
     private static final int BLOCK = 128;
+
+    @Override
+    public int tokens() {
+        return frames * perFrame;
+    }
 
     public int tokenMajor(int i) {
         return (i % perFrame) * frames + i / perFrame;
@@ -24,10 +29,12 @@ public record SvgMasks(int frames, int perFrame, double multiplier) {
         return (j % frames) * perFrame + j / frames;
     }
 
+    @Override
     public boolean spatial(int i, int j) {
         return Math.abs(i / BLOCK - j / BLOCK) < (2 * perFrame) / BLOCK || j < perFrame;
     }
 
+    @Override
     public boolean temporal(int i, int j) {
         return spatial(tokenMajor(i), tokenMajor(j));
     }
@@ -37,6 +44,7 @@ public record SvgMasks(int frames, int perFrame, double multiplier) {
         return (int) Math.ceil(multiplier * perFrame / BLOCK) * BLOCK;
     }
 
+    @Override
     public ElementMask band() {
         int w = bandWidth();
         int sink = perFrame;
@@ -44,6 +52,7 @@ public record SvgMasks(int frames, int perFrame, double multiplier) {
     }
 
     /** order[j] = frame-major token at token-major position j: what a temporal head's positions hold. */
+    @Override
     public int[] tokenMajorOrder() {
         int[] order = new int[frames * perFrame];
         for (int j = 0; j < order.length; j++) {

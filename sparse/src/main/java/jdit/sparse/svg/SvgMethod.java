@@ -10,7 +10,8 @@ import jdit.attention.HeadBlocks;
 import jdit.tensor.Tensor;
 
 /**
- * Sparse VideoGen (SVG1, svg-project/Sparse-VideoGen) for video models without text in the sequence (Wan2.1):
+ * Sparse VideoGen (SVG1, svg-project/Sparse-VideoGen) with the masks of the sequence's layout ({@link SvgMasks}
+ * for Wan2.1, {@link SvgTextMasks} for text before or after the video):
  * dense for the first {@code floor(steps · count)} steps and {@code floor(layers · count)} layers; otherwise every
  * call profiles each (batch entry, head) on sampled query rows against the spatial and temporal masks
  * ({@link HeadClassifier}), moves temporal heads to token-major order, and runs every head under the same band
@@ -68,11 +69,11 @@ public final class SvgMethod implements AttentionMethod {
         int frames = ctx.grid().frames();
         int perFrame = ctx.grid().height() * ctx.grid().width();
         int s = (int) q.dim(1);
-        if (s != frames * perFrame) {
-            throw new IllegalArgumentException("svg handles video-only sequences (" + frames + " frames of " + perFrame
-                    + " tokens), got " + s + " tokens");
+        if (s != ctx.tokens()) {
+            throw new IllegalArgumentException("svg expected " + frames + " frames of " + perFrame + " tokens and "
+                    + ctx.text().length() + " text slots, got " + s + " tokens");
         }
-        SvgMasks masks = new SvgMasks(frames, perFrame, params.multiplierFrames(frames, perFrame));
+        SvgLayout masks = layout(ctx, params);
         int batch = (int) q.dim(0);
         int heads = (int) q.dim(2);
         int[] rows = sampler.rows(Math.min(s, params.maxRow()), params.sampledRows(), ctx);
@@ -93,11 +94,20 @@ public final class SvgMethod implements AttentionMethod {
         return new AttentionPlan.BlockSparse(BLOCK, BLOCK, s, s, Collections.nCopies(heads, band), masks.band(), null, orders);
     }
 
+    /** Wan's masks without text in the sequence; CogVideoX's (text first) or HunyuanVideo's (text last) with it. */
+    static SvgLayout layout(AttentionContext ctx, SvgParams p) {
+        int frames = ctx.grid().frames();
+        int perFrame = ctx.grid().height() * ctx.grid().width();
+        double mul = SvgLayout.multiplierFrames(p.sparsity(), ctx.text().length(), frames, perFrame);
+        return ctx.text().position() == jdit.attention.TextSegment.Position.NONE ? new SvgMasks(frames, perFrame, mul)
+                : new SvgTextMasks(ctx.text(), frames, perFrame, mul);
+    }
+
     /**
      * The band's 128 x 128 tiles: FULL when every pair is kept, PARTIAL when some are (a ragged last tile with any
      * kept pair counts as PARTIAL, as the reference's padded block classes), skipped when none.
      */
-    static HeadBlocks bandBlocks(SvgMasks masks, int s) {
+    public static HeadBlocks bandBlocks(SvgLayout masks, int s) {
         int n = (s + BLOCK - 1) / BLOCK;
         byte[][] kind = new byte[n][n];
         var band = masks.band();

@@ -51,8 +51,7 @@ public record SvgParams(double sparsity, double denseSteps, double denseLayers, 
 
     /** Band half-width in frames for F frames of P tokens and no text: {@code L·(1 − sqrt(1 − s)) / P}, L = F·P. */
     public double multiplierFrames(int frames, int perFrame) {
-        double l = (double) frames * perFrame;
-        return l * (1 - Math.sqrt(1 - sparsity)) / perFrame;
+        return SvgLayout.multiplierFrames(sparsity, 0, frames, perFrame);
     }
 
     @Override
