@@ -114,6 +114,13 @@ class GenerateCommandTest {
         for (int i = 0; i < 4; i++) {
             assertTrue(Files.isRegularFile(dir.resolve("x-" + i + ".png")), r.out());
         }
+        // sparse methods that apply to a 4x4-patch image run inside the generation
+        for (String method : new String[] {"lite:thr=-1,tile=8", "svg:steps=0,layers=0,rows=4", "svg:steps=0,layers=0,rows=4+lite:tile=128"}) {
+            CliRun m = CliRun.of("generate", "--model", DIT, "--vae", VAE, "--class", "2", "--steps", "3", "--attention", method,
+                    "-o", dir.resolve("m.png").toString());
+            assertEquals(0, m.code(), method + ": " + m.err());
+            assertEquals(method, PngChunks.texts(readAll(dir.resolve("m.png"))).get("attention"));
+        }
         // one image without guidance: a batch of 1 through every layer
         CliRun single = CliRun.of("generate", "--model", DIT, "--vae", VAE, "--cfg-scale", "1", "--class", "4", "--steps", "2", "-o",
                 dir.resolve("one.png").toString());
@@ -137,6 +144,14 @@ class GenerateCommandTest {
         Path c = dir.resolve("dit-rule.png");
         assertEquals(0, CliRun.of("generate", "--model", DIT, "--vae", VAE, "--steps", "4", "--class", "5", "-o", c.toString()).code());
         assertFalse(java.util.Arrays.equals(pixels(a), pixels(c)), "guiding 3 or 4 channels must differ");
+    }
+
+    private static byte[] readAll(Path p) {
+        try {
+            return Files.readAllBytes(p);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static int[] pixels(Path png) throws IOException {

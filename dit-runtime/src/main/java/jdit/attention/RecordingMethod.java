@@ -10,10 +10,19 @@ import jdit.tensor.Tensor;
  * spent building it; what the profiler reports per method.
  */
 public final class RecordingMethod implements AttentionMethod {
-    /** One plan: the density of each head (1 for dense) and the nanoseconds the method took to make it. */
-    public record PlanRecord(int step, int layer, GuidanceBranch branch, double[] headDensity, long nanos) {
+    /**
+     * One plan: the density of each head (1 for dense), the nanoseconds the method took to make it, and LiteAttention's
+     * verdicts when the plan asked for them (filled in by the kernel when the attention ran).
+     */
+    public record PlanRecord(int step, int layer, GuidanceBranch branch, double[] headDensity, long nanos,
+                             TileDecisions decisions) {
         public double meanDensity() {
             return java.util.Arrays.stream(headDensity).average().orElse(1);
+        }
+
+        /** Tiles the kernel found negligible in this call (0 without verdicts). */
+        public long negligibleTiles() {
+            return decisions == null ? 0 : decisions.count((byte) 1);
         }
     }
 
@@ -49,7 +58,8 @@ public final class RecordingMethod implements AttentionMethod {
             density[h] = plan instanceof AttentionPlan.BlockSparse b ? b.headDensity(h) : 1;
         }
         synchronized (records) {
-            records.add(new PlanRecord(ctx.step(), ctx.layer(), ctx.branch(), density, nanos));
+            records.add(new PlanRecord(ctx.step(), ctx.layer(), ctx.branch(), density, nanos,
+                    plan instanceof AttentionPlan.BlockSparse b ? b.decisions() : null));
         }
         return plan;
     }

@@ -44,4 +44,13 @@ public final class TileDecisions {
     public byte get(int b, int h, int qt, int kt) {
         return verdicts[index(b, h, qt, kt)];
     }
+
+    /** How many tiles carry {@code verdict}. */
+    public long count(byte verdict) {
+        long n = 0;
+        for (byte v : verdicts) {
+            n += v == verdict ? 1 : 0;
+        }
+        return n;
+    }
 }
