@@ -13,85 +13,51 @@ public final class ReferenceAttention implements Attention {
     @Override
     public void attend(Tensor q, Tensor k, Tensor v, AttentionPlan plan, float scale, Tensor out, Tensor lse) {
         Attention.checkShapes(q, k, v, out, lse);
-        int tk = (int) k.dim(1);
-        long dh = q.dim(3);
-        double[] s = new double[tk];
-        boolean[] allowed = new boolean[tk];
         for (long b = 0; b < q.dim(0); b++) {
             for (int h = 0; h < q.dim(2); h++) {
                 int[] order = plan instanceof AttentionPlan.BlockSparse p && p.headOrders() != null
                         ? p.headOrders()[(int) (b * q.dim(2) + h)] : null;
-                if (order != null) {
-                    attendOrdered(q, k, v, (AttentionPlan.BlockSparse) plan, order, scale, out, lse, b, h);
-                    continue;
-                }
-                for (int i = 0; i < q.dim(1); i++) {
-                    allowedKeys(plan, h, i, allowed);
-                    double max = Double.NEGATIVE_INFINITY;
-                    for (int j = 0; j < tk; j++) {
-                        if (!allowed[j]) {
-                            continue;
-                        }
-                        double dot = 0;
-                        for (long d = 0; d < dh; d++) {
-                            dot += q.getDouble(b, i, h, d) * k.getDouble(b, j, h, d);
-                        }
-                        s[j] = dot * scale;
-                        max = Math.max(max, s[j]);
-                    }
-                    double sum = 0;
-                    for (int j = 0; j < tk; j++) {
-                        s[j] = allowed[j] ? Math.exp(s[j] - max) : 0;
-                        sum += s[j];
-                    }
-                    for (long d = 0; d < dh; d++) {
-                        double o = 0;
-                        for (int j = 0; j < tk; j++) {
-                            o += s[j] * v.getDouble(b, j, h, d);
-                        }
-                        out.setDouble(sum == 0 ? 0 : o / sum, b, i, h, d);
-                    }
-                    if (lse != null) {
-                        lse.setDouble(sum == 0 ? Double.NEGATIVE_INFINITY : max + Math.log(sum), b, h, i);
-                    }
-                }
+                attendOrdered(q, k, v, plan, order, scale, out, lse, b, h);
             }
         }
     }
 
-    /** One (batch, head) seen through {@code order}: position i is token order[i]. */
-    private static void attendOrdered(Tensor q, Tensor k, Tensor v, AttentionPlan.BlockSparse plan, int[] order, float scale,
+    /** One (batch, head), seen through {@code order} (position i is token order[i]; null: the natural order). */
+    private static void attendOrdered(Tensor q, Tensor k, Tensor v, AttentionPlan plan, int[] order, float scale,
                                       Tensor out, Tensor lse, long b, int h) {
-        int n = order.length;
-        boolean[] allowed = new boolean[n];
-        double[] s = new double[n];
-        for (int i = 0; i < n; i++) {
+        int tq = (int) q.dim(1);
+        int tk = (int) k.dim(1);
+        boolean[] allowed = new boolean[tk];
+        double[] s = new double[tk];
+        for (int i = 0; i < tq; i++) {
+            int qi = order == null ? i : order[i];
             allowedKeys(plan, h, i, allowed);
             double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < n; j++) {
+            for (int j = 0; j < tk; j++) {
                 if (allowed[j]) {
+                    int kj = order == null ? j : order[j];
                     double dot = 0;
                     for (long d = 0; d < q.dim(3); d++) {
-                        dot += q.getDouble(b, order[i], h, d) * k.getDouble(b, order[j], h, d);
+                        dot += q.getDouble(b, qi, h, d) * k.getDouble(b, kj, h, d);
                     }
                     s[j] = dot * scale;
                     max = Math.max(max, s[j]);
                 }
             }
             double sum = 0;
-            for (int j = 0; j < n; j++) {
+            for (int j = 0; j < tk; j++) {
                 s[j] = allowed[j] ? Math.exp(s[j] - max) : 0;
                 sum += s[j];
             }
             for (long d = 0; d < q.dim(3); d++) {
                 double o = 0;
-                for (int j = 0; j < n; j++) {
-                    o += s[j] * v.getDouble(b, order[j], h, d);
+                for (int j = 0; j < tk; j++) {
+                    o += s[j] * v.getDouble(b, order == null ? j : order[j], h, d);
                 }
-                out.setDouble(sum == 0 ? 0 : o / sum, b, order[i], h, d);
+                out.setDouble(sum == 0 ? 0 : o / sum, b, qi, h, d);
             }
             if (lse != null) {
-                lse.setDouble(sum == 0 ? Double.NEGATIVE_INFINITY : max + Math.log(sum), b, h, order[i]);
+                lse.setDouble(sum == 0 ? Double.NEGATIVE_INFINITY : max + Math.log(sum), b, h, qi);
             }
         }
     }
