@@ -13,6 +13,8 @@ import jdit.tensor.Tensor;
 final class CpuAttention implements Attention, AutoCloseable {
     /** Tile sides of the dense plan. */
     static final int DENSE_TILE = 128;
+    /** Query rows per tile of the dense plan: taller tiles read each key tile once for more rows. */
+    static final int DENSE_QUERY_TILE = 256;
     private final BlockSparseKernel kernel;
 
     CpuAttention(OpenBlas blas, Parallel parallel) {
@@ -30,7 +32,7 @@ final class CpuAttention implements Attention, AutoCloseable {
         AttentionPlan.BlockSparse p = switch (plan) {
             case AttentionPlan.BlockSparse sparse -> sparse;
             case AttentionPlan.Dense dense -> AttentionPlan.BlockSparse.all((int) q.dim(2), (int) q.dim(1), (int) k.dim(1),
-                    DENSE_TILE, DENSE_TILE);
+                    DENSE_QUERY_TILE, DENSE_TILE);
         };
         kernel.run(q, k, v, p, scale, out, lse);
     }
