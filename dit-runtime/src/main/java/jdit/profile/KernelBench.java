@@ -35,7 +35,12 @@ public final class KernelBench {
 
     /** Seconds of each of {@code reps} runs after three warm-up runs (the JIT compiles the kernels meanwhile). */
     static double[] time(int reps, Body body) {
-        for (int i = 0; i < 3; i++) {
+        return time(3, reps, body);
+    }
+
+    /** {@code reps} timed runs after {@code warmups} untimed ones, sorted ascending (seconds). */
+    static double[] time(int warmups, int reps, Body body) {
+        for (int i = 0; i < warmups; i++) {
             body.run();
         }
         double[] s = new double[reps];

@@ -3,12 +3,15 @@ package jdit.profile;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
+import jdit.attention.LayerProbe;
 
 /**
  * Calls, nanoseconds and floating-point operations per op kind, and per product shape for gemm, accumulated by a
- * {@link TimedBackend}. FLOPs count multiply-adds as two; only gemm, attention and conv count FLOPs.
+ * {@link TimedBackend}, and per transformer block as the model's {@link LayerProbe} calls say ({@code -1}: outside
+ * the blocks). FLOPs count multiply-adds as two; only gemm, attention and conv count FLOPs.
  */
-public final class OpStats {
+public final class OpStats implements LayerProbe {
     /** A product's shape: inner dimension K by output columns N. */
     public record GemmShape(long k, long n) {
         @Override
@@ -40,9 +43,22 @@ public final class OpStats {
     private final Map<OpKind, Totals> byKind = new EnumMap<>(OpKind.class);
     private final Map<GemmShape, Totals> byShape = new LinkedHashMap<>();
     private final Map<AttentionShape, Totals> byAttention = new LinkedHashMap<>();
+    private final Map<Integer, Totals> byLayer = new TreeMap<>();
+    private int layer = OUTSIDE_BLOCKS;
+
+    @Override
+    public synchronized void enter(int layer) {
+        this.layer = layer;
+    }
 
     synchronized void add(OpKind kind, long nanos, double flops) {
         byKind.merge(kind, ZERO.plus(nanos, flops), (a, b) -> a.plus(b.nanos(), b.flops()));
+        byLayer.merge(layer, ZERO.plus(nanos, flops), (a, b) -> a.plus(b.nanos(), b.flops()));
+    }
+
+    /** Totals per transformer block, in block order, {@code -1} (outside the blocks) first. */
+    public synchronized Map<Integer, Totals> byLayer() {
+        return new TreeMap<>(byLayer);
     }
 
     synchronized void addGemm(GemmShape shape, long nanos, double flops) {
@@ -79,5 +95,7 @@ public final class OpStats {
         byKind.clear();
         byShape.clear();
         byAttention.clear();
+        byLayer.clear();
+        layer = OUTSIDE_BLOCKS;
     }
 }

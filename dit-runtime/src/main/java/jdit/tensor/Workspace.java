@@ -103,6 +103,11 @@ public final class Workspace implements AutoCloseable {
         return peakBytes;
     }
 
+    /** Starts a new peak measurement from the bytes handed out now. */
+    public synchronized void resetPeak() {
+        peakBytes = liveBytes;
+    }
+
     /** Bytes of memory obtained from the system so far (live plus pooled). */
     public synchronized long reservedBytes() {
         return reservedBytes;

@@ -3,6 +3,7 @@ package jdit.model.dit;
 import jdit.attention.AttentionContext;
 import jdit.attention.AttentionMethod;
 import jdit.attention.AttentionStep;
+import jdit.attention.LayerProbe;
 import jdit.attention.TokenGrid;
 import jdit.backend.Backend;
 import jdit.backend.BinaryOp;
@@ -91,11 +92,13 @@ public final class DitModel implements AutoCloseable {
             h = ordered;
         }
         for (int i = 0; i < config.depth(); i++) {
+            step.probe().enter(i);
             AttentionContext ctx = step.at(i, config.depth(), grid, config.numHeads(), config.hiddenSize() / config.numHeads());
             Tensor next = DitBlock.forward(w.blocks().get(i), config, h, sc, ctx, step.method(), be, ws);
             ws.release(h);
             h = next;
         }
+        step.probe().enter(LayerProbe.OUTSIDE_BLOCKS);
         if (order != null) {
             Tensor natural = ws.allocate(DType.F32, h.shape());
             jdit.attention.TokenOrders.scatter(h, order, natural);

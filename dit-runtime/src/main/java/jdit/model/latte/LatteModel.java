@@ -1,6 +1,7 @@
 package jdit.model.latte;
 
 import jdit.attention.AttentionStep;
+import jdit.attention.LayerProbe;
 import jdit.attention.TokenGrid;
 import jdit.backend.Backend;
 import jdit.backend.BinaryOp;
@@ -104,6 +105,7 @@ public final class LatteModel implements AutoCloseable {
         TokenGrid spatial = TokenGrid.image(g, g);
         TokenGrid temporal = new TokenGrid(f, 1, 1);
         for (int i = 0; i < config.depth(); i++) {
+            step.probe().enter(i);
             if (i % 2 == 0) {
                 Tensor next = dit.block(i, h, sc, step.at(i, config.depth(), spatial, heads, d / heads), step.method(), be, ws);
                 ws.release(h);
@@ -121,6 +123,7 @@ public final class LatteModel implements AutoCloseable {
             h = regroup(next, b, tokens, f, ws); // (b t) f d -> (b f) t d
             ws.release(next);
         }
+        step.probe().enter(LayerProbe.OUTSIDE_BLOCKS);
         Tensor fin = dit.finalLayer(h.reshape(b, (long) f * tokens, d), sc, be, ws); // one c row per video
         ws.release(h);
         ws.release(sc);

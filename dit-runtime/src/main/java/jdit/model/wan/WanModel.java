@@ -3,6 +3,7 @@ package jdit.model.wan;
 import java.lang.foreign.Arena;
 import jdit.attention.AttentionContext;
 import jdit.attention.AttentionStep;
+import jdit.attention.LayerProbe;
 import jdit.attention.TokenGrid;
 import jdit.attention.TokenOrders;
 import jdit.backend.Backend;
@@ -131,11 +132,13 @@ public final class WanModel implements AutoCloseable {
         AxialRope.Tables tables = rope.tables(Arena.ofAuto(), grid.frames(), grid.height(), grid.width(),
                 order == null ? null : java.util.Arrays.stream(order).asLongStream().toArray());
         for (int i = 0; i < config.numLayers(); i++) {
+            step.probe().enter(i);
             AttentionContext ctx = step.at(i, config.numLayers(), grid, config.numHeads(), config.headDim());
             Tensor next = WanBlock.forward(w.blocks().get(i), config, h, e0, text, tables, ctx, step.method(), be, ws);
             ws.release(h);
             h = next;
         }
+        step.probe().enter(LayerProbe.OUTSIDE_BLOCKS);
         if (order != null) {
             Tensor natural = ws.allocate(DType.F32, h.shape());
             TokenOrders.scatter(h, order, natural);

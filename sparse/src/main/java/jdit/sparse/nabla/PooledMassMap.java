@@ -6,6 +6,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.stream.IntStream;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 import jdit.tensor.DType;
 import jdit.tensor.Tensor;
 
@@ -13,11 +17,12 @@ import jdit.tensor.Tensor;
  * NABLA's block selection: q and k (after RoPE, in tile order) mean-pooled over each block of 64 tokens, the map
  * {@code A = softmax(q̄ k̄ᵀ / sqrt(D))} over key blocks, and per row the blocks kept by the cumulative-mass rule:
  * sorted ascending and summed, a block is kept iff its cumulative sum is at least {@code 1 − thr} (the smallest top
- * set holding more than {@code thr} of the mass, ties kept). Computed in double: the official float32 map agrees
- * on every decision the golden fixtures test, whose margins are at least 1.7e-3.
+ * set holding more than {@code thr} of the mass, ties kept). Block sums in float, the map in double: the official
+ * float32 map agrees on every decision the golden fixtures test, whose margins are at least 1.7e-3. Heads in parallel.
  */
 public final class PooledMassMap {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    private static final VectorSpecies<Float> V = FloatVector.SPECIES_PREFERRED;
 
     private PooledMassMap() {
     }
@@ -30,8 +35,15 @@ public final class PooledMassMap {
                     + q.shape() + " and " + k.shape());
         }
         int n = s / block;
-        List<boolean[][]> out = new ArrayList<>();
-        for (int h = 0; h < heads; h++) {
+        boolean[][][] perHead = new boolean[heads][][];
+        IntStream.range(0, heads).parallel().forEach(h -> perHead[h] = keepHead(q, k, h, block, thr));
+        return List.of(perHead);
+    }
+
+    private static boolean[][] keepHead(Tensor q, Tensor k, int h, int block, double thr) {
+        int b = (int) q.dim(0), s = (int) q.dim(1), d = (int) q.dim(3);
+        int n = s / block;
+        {
             boolean[][] keep = new boolean[n][n];
             for (int bi = 0; bi < b; bi++) {
                 double[][] qm = means(q, bi, h, block);
@@ -43,34 +55,34 @@ public final class PooledMassMap {
                     }
                 }
             }
-            out.add(keep);
+            return keep;
         }
-        return out;
     }
 
-    /** [N][D] means of the tokens of each block of (batch b, head h). */
+    /**
+     * [N][D] means of the tokens of each block of (batch b, head h): each block summed in float (vector lanes along
+     * D; 64 terms, relative error about 1e-6, far inside the decisions' margins), the mean in double.
+     */
     static double[][] means(Tensor t, int b, int h, int block) {
         int s = (int) t.dim(1), d = (int) t.dim(3);
         MemorySegment seg = t.segment();
         double[][] m = new double[s / block][d];
-        float[] row = new float[d];
-        for (int tok = 0; tok < s; tok++) {
-            long base = t.offset() + b * t.stride(0) + tok * t.stride(1) + h * t.stride(2);
-            if (t.stride(3) == 1) {
-                MemorySegment.copy(seg, F32, base * 4, row, 0, d);
-            } else {
-                for (int c = 0; c < d; c++) {
-                    row[c] = seg.getAtIndex(F32, base + c * t.stride(3));
+        float[] acc = new float[d];
+        int vecEnd = t.stride(3) == 1 ? d - d % V.length() : 0;
+        for (int blk = 0; blk < s / block; blk++) {
+            Arrays.fill(acc, 0f);
+            for (int tok = blk * block; tok < (blk + 1) * block; tok++) {
+                long base = t.offset() + b * t.stride(0) + tok * t.stride(1) + h * t.stride(2);
+                for (int c = 0; c < vecEnd; c += V.length()) {
+                    FloatVector.fromMemorySegment(V, seg, (base + c) * 4, ByteOrder.nativeOrder())
+                            .add(FloatVector.fromArray(V, acc, c)).intoArray(acc, c);
+                }
+                for (int c = vecEnd; c < d; c++) {
+                    acc[c] += seg.getAtIndex(F32, base + c * t.stride(3));
                 }
             }
-            double[] acc = m[tok / block];
             for (int c = 0; c < d; c++) {
-                acc[c] += row[c];
-            }
-        }
-        for (double[] mean : m) {
-            for (int c = 0; c < d; c++) {
-                mean[c] /= block;
+                m[blk][c] = (double) acc[c] / block;
             }
         }
         return m;

@@ -32,6 +32,8 @@ public final class SvgMethod implements AttentionMethod {
     private final RowSampler sampler;
     private int[][] lastClasses;
     private double[][][] lastMses;
+    private SvgLayout bandLayout;
+    private HeadBlocks band;
 
     public SvgMethod(SvgParams params) {
         this(params, (maxRow, count, ctx) -> {
@@ -82,15 +84,19 @@ public final class SvgMethod implements AttentionMethod {
         int[] tokenMajor = masks.tokenMajorOrder();
         lastClasses = new int[batch][heads];
         lastMses = new double[batch][heads][];
+        double[][] mses = HeadClassifier.mses(q, k, v, rows, masks, scale);
         for (int b = 0; b < batch; b++) {
             for (int h = 0; h < heads; h++) {
-                double[] mse = HeadClassifier.mses(q, k, v, b, h, rows, masks, scale);
+                double[] mse = mses[b * heads + h];
                 lastMses[b][h] = mse;
                 lastClasses[b][h] = mse[1] < mse[0] ? 1 : 0;
                 orders[b * heads + h] = lastClasses[b][h] == 1 ? tokenMajor : null;
             }
         }
-        HeadBlocks band = bandBlocks(masks, s);
+        if (!masks.equals(bandLayout)) { // the band depends on the layout only: once per generation, not per call
+            band = bandBlocks(masks, s);
+            bandLayout = masks;
+        }
         return new AttentionPlan.BlockSparse(BLOCK, BLOCK, s, s, Collections.nCopies(heads, band), masks.band(), null, orders);
     }
 

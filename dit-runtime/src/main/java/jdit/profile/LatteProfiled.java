@@ -1,0 +1,100 @@
+package jdit.profile;
+
+import java.util.Optional;
+import jdit.attention.AttentionStep;
+import jdit.attention.TokenGrid;
+import jdit.backend.Backend;
+import jdit.model.latte.LatteConfig;
+import jdit.model.latte.LatteModel;
+import jdit.pipeline.VideoDecoder;
+import jdit.sampling.Sampler;
+import jdit.sampling.SamplerDefaults;
+import jdit.sampling.Samplers;
+import jdit.tensor.DType;
+import jdit.tensor.Tensor;
+import jdit.tensor.Workspace;
+
+/**
+ * Latte under the profiler: one video of the config's frames, class 0 for a class-conditional model, DDPM with the
+ * learned variance as Latte's sample script (DiT's diffusion code). Spatial blocks attend over one frame's tokens,
+ * temporal blocks over one position's frames.
+ */
+final class LatteProfiled implements ProfiledModel {
+    private final LatteModel model;
+    private final String description;
+    private final VideoDecoder decoder;
+    private final AutoCloseable vae;
+
+    LatteProfiled(LatteModel model, String description, VideoDecoder decoder, AutoCloseable vae) {
+        this.model = model;
+        this.description = description;
+        this.decoder = decoder;
+        this.vae = vae;
+    }
+
+    @Override
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public long[] latentShape() {
+        LatteConfig c = model.config();
+        return new long[] {1, c.inChannels(), c.numFrames(), c.inputSize(), c.inputSize()};
+    }
+
+    @Override
+    public TokenGrid grid() {
+        int g = model.config().inputSize() / model.config().patchSize();
+        return TokenGrid.image(g, g);
+    }
+
+    @Override
+    public int layers() {
+        return model.config().depth();
+    }
+
+    @Override
+    public int heads() {
+        return model.config().numHeads();
+    }
+
+    @Override
+    public int headDim() {
+        return model.config().hiddenSize() / model.config().numHeads();
+    }
+
+    @Override
+    public Sampler sampler(int steps) {
+        SamplerDefaults d = SamplerDefaults.dit();
+        return Samplers.byName(d.sampler()).create(d.config().withSteps(steps).withLearnedVariance(model.config().learnSigma()));
+    }
+
+    @Override
+    public long weightBytes() {
+        return model.weightBytes();
+    }
+
+    @Override
+    public Tensor predict(Tensor x, double timestep, AttentionStep step, Backend be, Workspace ws) {
+        LatteConfig c = model.config();
+        Tensor input = ws.allocate(DType.F32, 1, c.numFrames(), c.inChannels(), c.inputSize(), c.inputSize());
+        x.select(0, 0).transpose(0, 1).copyTo(input.select(0, 0)); // [C, F, H, W] -> [F, C, H, W]
+        long[] labels = c.numClasses() > 0 ? new long[] {0} : null;
+        Tensor out = model.forward(input, new double[] {timestep}, labels, step, be, ws); // [1, F, outC, H, W]
+        Tensor prediction = ws.allocate(DType.F32, 1, c.outChannels(), c.numFrames(), c.inputSize(), c.inputSize());
+        out.transpose(1, 2).copyTo(prediction);
+        return prediction;
+    }
+
+    @Override
+    public Optional<VideoDecoder> decoder() {
+        return Optional.ofNullable(decoder);
+    }
+
+    @Override
+    public void close() {
+        model.close();
+        Profiler.closeQuietly(vae);
+    }
+}

@@ -1,0 +1,160 @@
+package jdit.profile;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import jdit.attention.AttentionMethods;
+import jdit.attention.AttentionStep;
+import jdit.attention.GuidanceBranch;
+import jdit.attention.RecordingMethod;
+import jdit.backend.Backend;
+import jdit.backend.cpu.CpuBackend;
+import jdit.sampling.CounterNoise;
+import jdit.sampling.Sampler;
+import jdit.tensor.DType;
+import jdit.tensor.Tensor;
+import jdit.tensor.Workspace;
+
+/**
+ * Runs a model for N denoising steps once per attention method, from the same seed, through a {@link TimedBackend},
+ * and reports per step, per layer and per op against the FMA ceiling it measures first, with each method's speed-up
+ * and fidelity against the dense run. One warm-up forward precedes the timed runs (the JIT, and the first touch of
+ * the workspace's memory).
+ */
+public final class Profiler {
+    private final ProfiledModel model;
+    private final ProfileOptions options;
+
+    public Profiler(ProfiledModel model, ProfileOptions options) {
+        this.model = model;
+        this.options = options;
+    }
+
+    public ProfileReport run(ProfileOptions.Progress progress) {
+        List<String> specs = new ArrayList<>(options.methods());
+        specs.removeIf(s -> s.equals("dense"));
+        specs.addFirst("dense");
+        List<RecordingMethod> methods = specs.stream().map(s -> new RecordingMethod(AttentionMethods.create(s))).toList();
+        try (CpuBackend cpu = CpuBackend.create(options.threads(), true); Workspace keep = new Workspace();
+             Workspace step = new Workspace()) {
+            double ceiling = Ceilings.fmaGflops(cpu.parallel(), 3, 20_000_000L);
+            Backend be = cpu.backend();
+            model.prepare(be, keep);
+            warmUp(be, step);
+            for (String spec : specs) {
+                warmPlans(AttentionMethods.create(spec), step); // a separate instance: nothing recorded, no state kept
+            }
+            List<MethodRun> runs = new ArrayList<>();
+            for (int m = 0; m < methods.size(); m++) {
+                int index = m;
+                runs.add(runMethod(methods.get(m), be, keep, step,
+                        (s, n) -> progress.stepDone(specs.get(index), index, specs.size(), s, n)));
+            }
+            FidelityScores scores = FidelityScores.against(runs.getFirst().result(), model, be, step);
+            List<ProfileReport.MethodProfile> profiles = new ArrayList<>();
+            for (int m = 0; m < runs.size(); m++) {
+                FidelityScores.Score score = m == 0 ? new FidelityScores.Score(Double.POSITIVE_INFINITY, 1, scores.referenceDecodeSeconds())
+                        : scores.of(runs.get(m).result());
+                profiles.add(MethodSummary.of(specs.get(m), runs.get(m), runs.getFirst(), score, ceiling, model));
+            }
+            var setup = new ProfileReport.Setup(model.description(), model.grid().toString(), model.grid().tokens(), model.layers(), model.heads(),
+                    options.steps(), model.sampler(options.steps()).getClass().getSimpleName(), options.seed(),
+                    Arrays.stream(model.latentShape()).boxed().toList(), model.weightBytes(), scores.space());
+            var machine = new ProfileReport.Machine(options.threads(), ceiling, cpu.gemmKernelDescription(),
+                    Runtime.version().toString());
+            return new ProfileReport(machine, setup, profiles);
+        }
+    }
+
+    /** One method's raw measurements: the final latent (from the profile's workspace), its op stats and steps. */
+    record MethodRun(RecordingMethod method, Tensor result, OpStats stats, double[] stepSeconds, double[] stepGflop,
+                     double[] timesteps, long peakBytes) {
+    }
+
+    private interface StepDone {
+        void done(int step, int steps);
+    }
+
+    private void warmUp(Backend be, Workspace step) {
+        Sampler sampler = model.sampler(options.steps());
+        Tensor x = step.allocate(DType.F32, model.latentShape());
+        new CounterNoise(options.seed()).next(x);
+        model.predict(x, sampler.timesteps()[0], new AttentionStep(new jdit.attention.DenseAttention(), 0, 1,
+                sampler.timesteps()[0], GuidanceBranch.UNGUIDED), be, step);
+        step.releaseAll();
+    }
+
+    /**
+     * Builds the method's plan 10 times on seeded random q, k, v of the model's shape (as a late step of the last
+     * layer): a real 50-step generation plans every layer of every step, so its plan code runs
+     * compiled almost from the start, and a short profile should time that, not the JIT's first passes.
+     */
+    private void warmPlans(jdit.attention.AttentionMethod method, Workspace ws) {
+        var grid = model.grid();
+        long[] shape = {1, grid.tokens(), model.heads(), model.headDim()};
+        Tensor q = ws.allocate(DType.F32, shape);
+        Tensor k = ws.allocate(DType.F32, shape);
+        Tensor v = ws.allocate(DType.F32, shape);
+        CounterNoise noise = new CounterNoise(options.seed() + 1);
+        noise.next(q);
+        noise.next(k);
+        noise.next(v);
+        int steps = Math.max(options.steps(), 50);
+        var ctx = new jdit.attention.AttentionContext(steps - 1, steps, 1, model.layers() - 1, model.layers(),
+                GuidanceBranch.UNGUIDED, grid, model.heads(), model.headDim());
+        for (int i = 0; i < 10; i++) {
+            method.plan(ctx, q, k, v);
+        }
+        ws.releaseAll();
+    }
+
+    private MethodRun runMethod(RecordingMethod method, Backend be, Workspace keep, Workspace step, StepDone done) {
+        int steps = options.steps();
+        Sampler sampler = model.sampler(steps);
+        CounterNoise noise = new CounterNoise(options.seed());
+        OpStats stats = new OpStats();
+        Backend timed = TimedBackend.wrap(be, stats);
+        method.reset();
+        step.resetPeak();
+        Tensor x = keep.allocate(DType.F32, model.latentShape());
+        noise.next(x);
+        be.pointwise().scaleAdd(x, (float) sampler.initNoiseSigma(), x, 0f, x);
+        Tensor input = keep.allocate(DType.F32, model.latentShape());
+        double[] seconds = new double[steps];
+        double[] gflop = new double[steps];
+        long peak = 0;
+        for (int i = 0; i < steps; i++) {
+            double t = sampler.timesteps()[i];
+            double flopsBefore = stats.totalFlops();
+            long t0 = System.nanoTime();
+            stats.enter(jdit.attention.LayerProbe.OUTSIDE_BLOCKS);
+            timed.pointwise().scaleAdd(x, (float) sampler.inputScale(i), x, 0f, input);
+            Tensor prediction = model.predict(input, t, new AttentionStep(method, i, steps, t, GuidanceBranch.UNGUIDED, stats),
+                    timed, step);
+            sampler.step(prediction, i, x, noise, timed.pointwise());
+            seconds[i] = (System.nanoTime() - t0) / 1e9;
+            gflop[i] = (stats.totalFlops() - flopsBefore) / 1e9;
+            peak = Math.max(peak, step.peakBytes());
+            step.releaseAll();
+            done.done(i + 1, steps);
+        }
+        keep.release(input);
+        return new MethodRun(method, x, stats, seconds, gflop, sampler.timesteps().clone(), peak);
+    }
+
+    /** Closes a resource that may be null, keeping the first failure's exception. */
+    static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+        }
+    }
+
+    static double sum(double[] a) {
+        return Arrays.stream(a).sum();
+    }
+}
