@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code jdit profile}: each attention method through N denoising steps of one model, measured against dense. */
-@Command(name = "profile", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "profile", mixinStandardHelpOptions = true, sortOptions = false, subcommands = ProfileAttentionCommand.class,
         description = {"Runs a model for N denoising steps once per attention method, from one seed, and measures it:",
             "time, FLOPs and GFLOP/s against the FMA ceiling measured at the start, per step, per block and per op;",
             "attention density per layer and head; plan-building time; peak activation memory; and per method the",
@@ -34,7 +34,8 @@ import picocli.CommandLine.Spec;
             "(1,728 tokens), 3 steps, dense against svg, nabla, sta, lite and nabla+lite (about a minute on 2 cores).",
             "Attention's share grows with the tokens: --frames 17 --size 768x512 (7,680 tokens) shows the methods better.",
             "Random weights attend diffusely: the speed figures are real, the fidelity figures say how far each method",
-            "moves an untrained model, not how a trained one looks."})
+            "moves an untrained model, not how a trained one looks.",
+            "'jdit profile attention' measures the kernel and the methods alone at Wan2.1's head shape."})
 final class ProfileCommand implements Callable<Integer> {
     /** The methods the no-argument run compares, warm-ups shortened to fit its 3 steps. */
     static final List<String> DEFAULT_METHODS = List.of("dense", "svg", "nabla", "sta:3x3x3,warmup=1", "lite", "nabla+lite");
