@@ -42,7 +42,7 @@ public final class Profiler {
             model.prepare(be, keep);
             warmUp(be, step);
             for (String spec : specs) {
-                warmPlans(AttentionMethods.create(spec), step); // a separate instance: nothing recorded, no state kept
+                warmPlans(AttentionMethods.create(spec), be, step); // a separate instance: nothing recorded, no state kept
             }
             List<MethodRun> runs = new ArrayList<>();
             for (int m = 0; m < methods.size(); m++) {
@@ -86,10 +86,11 @@ public final class Profiler {
 
     /**
      * Builds the method's plan 10 times on seeded random q, k, v of the model's shape (as a late step of the last
-     * layer): a real 50-step generation plans every layer of every step, so its plan code runs
+     * layer) and runs the kernel on the last three plans, so that the kernel paths the method uses (per-head orders,
+     * element masks, LiteAttention's tests) are compiled too: a real 50-step generation plans every layer of every step, so its plan code runs
      * compiled almost from the start, and a short profile should time that, not the JIT's first passes.
      */
-    private void warmPlans(jdit.attention.AttentionMethod method, Workspace ws) {
+    private void warmPlans(jdit.attention.AttentionMethod method, Backend be, Workspace ws) {
         var grid = model.grid();
         long[] shape = {1, grid.tokens(), model.heads(), model.headDim()};
         Tensor q = ws.allocate(DType.F32, shape);
@@ -102,8 +103,12 @@ public final class Profiler {
         int steps = Math.max(options.steps(), 50);
         var ctx = new jdit.attention.AttentionContext(steps - 1, steps, 1, model.layers() - 1, model.layers(),
                 GuidanceBranch.UNGUIDED, grid, model.heads(), model.headDim());
+        Tensor out = ws.allocate(DType.F32, shape);
         for (int i = 0; i < 10; i++) {
-            method.plan(ctx, q, k, v);
+            var plan = method.plan(ctx, q, k, v);
+            if (i >= 7) {
+                be.attention().attend(q, k, v, plan, (float) (1 / Math.sqrt(model.headDim())), out, null);
+            }
         }
         ws.releaseAll();
     }

@@ -15,6 +15,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import jdit.io.StoredDType;
+import jdit.tensor.DType;
+import jdit.tensor.Shape;
 import jdit.tensor.Tensor;
 
 /**
@@ -27,8 +29,28 @@ public final class SafetensorsWriter {
     private SafetensorsWriter() {
     }
 
+    /**
+     * A tensor to write, declared by name, dtype and shape and made only when its turn comes, so that a converted
+     * checkpoint never needs to be in memory at once. {@code data} receives an arena that is closed after the write.
+     */
+    public record PendingTensor(String name, DType dtype, Shape shape, java.util.function.Function<Arena, Tensor> data) {
+        long byteSize() {
+            return shape.numel() * dtype.byteSize();
+        }
+    }
+
     /** Writes {@code tensors} in iteration order (any layout; non-contiguous views are copied) with {@code metadata}. */
     public static void write(Path target, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+        java.util.List<PendingTensor> pending = new java.util.ArrayList<>();
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            Tensor t = e.getValue();
+            pending.add(new PendingTensor(e.getKey(), t.dtype(), t.shape(), arena -> t));
+        }
+        write(target, pending, metadata);
+    }
+
+    /** Writes the tensors in order, making each when it is written; each made tensor must match its declaration. */
+    public static void write(Path target, java.util.List<PendingTensor> tensors, Map<String, String> metadata) throws IOException {
         byte[] header = header(tensors, metadata);
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
@@ -37,8 +59,13 @@ public final class SafetensorsWriter {
             ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).flip();
             writeFully(ch, len);
             writeFully(ch, ByteBuffer.wrap(header));
-            try (Arena arena = Arena.ofConfined()) {
-                for (Tensor t : tensors.values()) {
+            for (PendingTensor p : tensors) {
+                try (Arena arena = Arena.ofConfined()) {
+                    Tensor t = p.data().apply(arena);
+                    if (t.dtype() != p.dtype() || !t.shape().equals(p.shape())) {
+                        throw new IllegalStateException("tensor '" + p.name() + "' was declared " + p.dtype() + " " + p.shape()
+                                + " but made " + t.dtype() + " " + t.shape());
+                    }
                     Tensor c = t.isContiguous() ? t : copy(arena, t);
                     MemorySegment data = c.data();
                     for (long off = 0; off < data.byteSize(); off += CHUNK) {
@@ -67,7 +94,7 @@ public final class SafetensorsWriter {
     }
 
     /** The JSON header, padded with spaces to a multiple of 8 bytes so that the data section is aligned. */
-    static byte[] header(Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+    static byte[] header(java.util.List<PendingTensor> tensors, Map<String, String> metadata) throws IOException {
         StringWriter sw = new StringWriter();
         try (JsonWriter w = new JsonWriter(sw)) {
             w.beginObject();
@@ -79,12 +106,15 @@ public final class SafetensorsWriter {
                 w.endObject();
             }
             long offset = 0;
-            for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
-                if (e.getKey().equals("__metadata__")) {
+            java.util.Set<String> names = new java.util.HashSet<>();
+            for (PendingTensor t : tensors) {
+                if (t.name().equals("__metadata__")) {
                     throw new IllegalArgumentException("'__metadata__' is reserved and cannot name a tensor");
                 }
-                Tensor t = e.getValue();
-                w.name(e.getKey()).beginObject();
+                if (!names.add(t.name())) {
+                    throw new IllegalArgumentException("tensor '" + t.name() + "' is written twice");
+                }
+                w.name(t.name()).beginObject();
                 w.name("dtype").value(StoredDType.of(t.dtype()).safetensorsName());
                 w.name("shape").beginArray();
                 for (long d : t.shape().toArray()) {
