@@ -86,6 +86,20 @@ final class GenerateCommand implements Callable<Integer> {
                     + "832x480; multiples of 16).")
     String size;
 
+    @Option(names = {"-W", "--width"}, paramLabel = "PX", description = "Width in pixels, with -H (the same as --size WxH).")
+    Integer width;
+
+    @Option(names = {"-H", "--height"}, paramLabel = "PX", description = "Height in pixels, with -W.")
+    Integer height;
+
+    @Option(names = {"-p", "--prompt"}, paramLabel = "TEXT",
+            description = "Not yet: jdit has no text encoder; give the prompt's encoder output with --text-embeddings.")
+    String prompt;
+
+    @Option(names = {"-n", "--negative-prompt"}, paramLabel = "TEXT",
+            description = "Not yet: give the negative prompt's encoder output with --negative-embeddings.")
+    String negativePrompt;
+
     @Option(names = "--frames", paramLabel = "N", description = "Video frames (Wan2.1: 4n+1, default 81; Latte: the model's).")
     Integer frames;
 
@@ -121,12 +135,27 @@ final class GenerateCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** Ctrl-C: set for the run, asked between steps. */
+    StopOnInterrupt stop;
+
     @Override
     public Integer call() throws IOException {
         if (batch < 1 || threads < 1 || (steps != null && steps < 1) || (frames != null && frames < 1)) {
             throw new IllegalArgumentException("--steps, --frames, --batch and --threads must be positive");
         }
-        try (WeightStore store = Checkpoints.openComponent(model, "transformer")) {
+        if (prompt != null || negativePrompt != null) {
+            throw new IllegalArgumentException("jdit has no text encoder yet: give the prompt's umT5-XXL output with "
+                    + "--text-embeddings FILE (and --negative-embeddings FILE); see the README");
+        }
+        if (width != null || height != null) {
+            if (width == null || height == null || size != null) {
+                throw new IllegalArgumentException("give -W and -H together, or --size, not both");
+            }
+            size = width + "x" + height;
+        }
+        try (StopOnInterrupt interrupt = StopOnInterrupt.install(spec.commandLine().getErr());
+             WeightStore store = Checkpoints.openComponent(model, "transformer")) {
+            stop = interrupt;
             KnownLayout layout = LayoutRecognizer.recognise(store.entries()).map(LayoutMatch::layout).orElseThrow(() ->
                     new IllegalArgumentException(model + " is no model jdit recognises (see 'jdit inspect " + model + "')"));
             return switch (layout) {

@@ -18,7 +18,7 @@ import jdit.model.dit.DitKeys;
 import jdit.model.dit.DitModel;
 import jdit.pipeline.ClassImagePipeline;
 import jdit.pipeline.ImageJob;
-import jdit.samplers.guidance.DitChannelGuidance;
+import jdit.sampling.guidance.DitChannelGuidance;
 import jdit.sampling.CounterNoise;
 import jdit.sampling.Guidance;
 import jdit.sampling.Sampler;
@@ -57,7 +57,8 @@ final class ImageGeneration {
             DitConfig config = DitConfigs.of(ditStore);
             try (DitModel dit = DitModel.load(ditStore, config, o.dtype.dtype); SdVae sdVae = new SdVae(vaeStore, SdVaeConfig.of(vaeStore))) {
                 ClassImagePipeline pipeline = new ClassImagePipeline(dit, sdVae, cpu.backend());
-                if (o.size != null && !o.size.equals(Integer.toString(pipeline.imageSize()))) {
+                int side = pipeline.imageSize();
+                if (o.size != null && !o.size.equals(Integer.toString(side)) && !o.size.equals(side + "x" + side)) {
                     throw new IllegalArgumentException("--size " + o.size + " but this model makes " + pipeline.imageSize()
                             + " px images (latent " + config.inputSize() + " x VAE downscale " + sdVae.config().downscale() + ")");
                 }
@@ -82,7 +83,7 @@ final class ImageGeneration {
                 err.flush();
                 ImageJob job = new ImageJob(labels, new CounterNoise(o.seed), s, respaced, g, AttentionMethods.create(o.attention));
                 Tensor images;
-                try (ProgressReporter progress = ProgressReporter.forConsole(err, "generate", steps)) {
+                try (ProgressReporter progress = ProgressReporter.forConsole(err, "generate", steps, o.stop::requested)) {
                     images = pipeline.generate(job, progress, out);
                 }
                 List<Path> written = new ArrayList<>();

@@ -12,7 +12,7 @@ import jdit.io.WeightStore;
 import jdit.model.latte.LatteConfig;
 import jdit.model.latte.LatteModel;
 import jdit.pipeline.ClassVideoPipeline;
-import jdit.samplers.guidance.DitChannelGuidance;
+import jdit.sampling.guidance.DitChannelGuidance;
 import jdit.sampling.CounterNoise;
 import jdit.sampling.Guidance;
 import jdit.sampling.Sampler;
@@ -84,7 +84,7 @@ final class LatteGeneration {
                     config.numFrames(), side, samplerName, steps, g != null ? cfgScale : "none", o.seed);
             err.flush();
             try (FrameSink sink = VideoOutput.open(o, side, side, fps, params);
-                 ProgressReporter progress = ProgressReporter.forConsole(err, "generate", steps)) {
+                 ProgressReporter progress = ProgressReporter.forConsole(err, "generate", steps, o.stop::requested)) {
                 pipeline.generate(label, new CounterNoise(o.seed), s, respaced, g, AttentionMethods.create(o.attention), progress,
                         VideoOutput.frames(sink), out);
                 sink.finish();

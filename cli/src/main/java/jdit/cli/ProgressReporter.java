@@ -17,12 +17,14 @@ final class ProgressReporter implements GenerationListener, AutoCloseable {
     private final PrintWriter err;
     private final String task;
     private final int steps;
+    private final java.util.function.BooleanSupplier stop;
     private ProgressBar bar;
 
-    private ProgressReporter(PrintWriter err, String task, int steps, boolean terminal) {
+    private ProgressReporter(PrintWriter err, String task, int steps, boolean terminal, java.util.function.BooleanSupplier stop) {
         this.err = err;
         this.task = task;
         this.steps = steps;
+        this.stop = stop;
         if (terminal) {
             bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(steps).setStyle(ProgressBarStyle.ASCII)
                     .setUnit(" it", 1).showSpeed().setSpeedUnit(ChronoUnit.SECONDS)
@@ -32,8 +34,18 @@ final class ProgressReporter implements GenerationListener, AutoCloseable {
 
     /** A bar when the process's console is an interactive terminal, plain lines on {@code err} otherwise. */
     static ProgressReporter forConsole(PrintWriter err, String task, int steps) {
+        return forConsole(err, task, steps, () -> false);
+    }
+
+    /** The same, asking the generation to stop (between steps) once {@code stop} says so. */
+    static ProgressReporter forConsole(PrintWriter err, String task, int steps, java.util.function.BooleanSupplier stop) {
         java.io.Console console = System.console();
-        return new ProgressReporter(err, task, steps, console != null && console.isTerminal());
+        return new ProgressReporter(err, task, steps, console != null && console.isTerminal(), stop);
+    }
+
+    @Override
+    public boolean cancelled() {
+        return stop.getAsBoolean();
     }
 
     @Override

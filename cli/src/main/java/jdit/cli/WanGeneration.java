@@ -12,9 +12,10 @@ import jdit.io.Checkpoints;
 import jdit.io.WeightStore;
 import jdit.model.wan.WanConfig;
 import jdit.model.wan.WanModel;
+import jdit.pipeline.MemoryEstimate;
 import jdit.pipeline.TextVideoPipeline;
 import jdit.pipeline.VideoJob;
-import jdit.samplers.guidance.ClassifierFreeGuidance;
+import jdit.sampling.guidance.ClassifierFreeGuidance;
 import jdit.sampling.CounterNoise;
 import jdit.sampling.SamplerDefaults;
 import jdit.sampling.Samplers;
@@ -30,6 +31,9 @@ import jdit.vae.wan.WanVaeFrames;
  * 50 steps and shift 5, guidance 5 as two passes, 16 fps). The prompt comes as precomputed text-encoder output.
  */
 final class WanGeneration {
+    /** The Wan VAE decoder's F32 weights as measured (docs/performance.md), held beside the transformer's. */
+    private static final long WAN_VAE_BYTES = 295L << 20;
+
     private final GenerateCommand o;
 
     WanGeneration(GenerateCommand options) {
@@ -55,6 +59,7 @@ final class WanGeneration {
         int frames = o.frames != null ? o.frames : 81;
         int[] wh = parseSize(o.size != null ? o.size : "832x480");
         double fps = o.fps != null ? o.fps : 16;
+        checkMemory(store, config, frames, wh[0], wh[1]);
         try (WeightStore vaeStore = Checkpoints.openComponent(o.vaePath(), "vae");
              CpuBackend cpu = CpuBackend.create(o.threads, true); Workspace out = new Workspace();
              WanModel wan = WanModel.load(store, config, o.dtype.dtype); WanVae vae = new WanVae(vaeStore, WanVaeConfig.of(vaeStore))) {
@@ -85,7 +90,7 @@ final class WanGeneration {
             VideoJob job = new VideoJob(text, negative, frames, wh[1], wh[0], new CounterNoise(o.seed), sampler, g,
                     AttentionMethods.create(o.attention));
             try (FrameSink sink = VideoOutput.open(o, wh[0], wh[1], fps, params);
-                 ProgressReporter progress = ProgressReporter.forConsole(err, "generate", steps)) {
+                 ProgressReporter progress = ProgressReporter.forConsole(err, "generate", steps, o.stop::requested)) {
                 pipeline.generate(job, progress, VideoOutput.frames(sink), out);
                 sink.finish();
                 o.spec.commandLine().getOut().printf("wrote %s (%d frames, %dx%d, %.0f fps) in %.1f s; memory: transformer weights "
@@ -113,6 +118,20 @@ final class WanGeneration {
     }
 
     /** The one tensor [L, textDim] of a safetensors file, as F32 in {@code ws}. */
+    /** Refuses, before anything is allocated, a video that cannot fit in the memory available now. */
+    private void checkMemory(WeightStore store, WanConfig config, int frames, int width, int height) {
+        long params = store.entries().stream().mapToLong(e -> e.numel()).sum();
+        long weights = params * o.dtype.dtype.byteSize() + WAN_VAE_BYTES;
+        MemoryEstimate need = MemoryEstimate.wan(config, weights, frames, width, height);
+        AvailableMemory.bytes().ifPresent(available -> {
+            if (need.totalBytes() > available) {
+                throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "%d frames of %dx%d need %s, but %.1f GiB "
+                        + "is available: try fewer --frames, a smaller --size or --dtype bf16", frames, width, height,
+                        need.describe(), available / (double) (1L << 30)));
+            }
+        });
+    }
+
     private static Tensor embeddings(Path file, WanConfig c, Workspace ws) {
         try (WeightStore s = Checkpoints.open(file)) {
             if (s.entries().size() != 1) {

@@ -22,7 +22,7 @@ import jdit.model.dit.DitModel;
 import jdit.pipeline.ClassImagePipeline;
 import jdit.pipeline.GenerationListener;
 import jdit.pipeline.ImageJob;
-import jdit.samplers.guidance.DitChannelGuidance;
+import jdit.sampling.guidance.DitChannelGuidance;
 import jdit.sampling.CounterNoise;
 import jdit.sampling.SamplerDefaults;
 import jdit.sampling.Samplers;

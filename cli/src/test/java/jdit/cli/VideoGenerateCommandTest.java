@@ -1,6 +1,7 @@
 package jdit.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -107,6 +108,19 @@ class VideoGenerateCommandTest {
         CliRun bad = CliRun.of("generate", "--model", wan.toString(), "--vae", vae, "--text-embeddings", text.toString(),
                 "--attention", "nabla:thr=2", "-o", dir.resolve("o.mp4").toString());
         assertTrue(bad.code() == 1 && bad.err().contains("thr must be in (0, 1]"), bad.err());
+    }
+
+    @Test
+    void wanRefusesAVideoThatCannotFitBeforeAllocatingIt(@TempDir Path dir) throws Exception {
+        Path wan = tinyWan(dir);
+        Path text = embeddings(dir, "prompt.safetensors", 7, 1);
+        String vae = GOLDEN.resolve("wanvae/wanvae_tiny.safetensors").toString();
+        // 32,768 x 16,384 px: the VAE decode alone would need about 17.7 KiB per pixel, 8.7 TiB
+        CliRun huge = CliRun.of("generate", "--model", wan.toString(), "--vae", vae, "--text-embeddings", text.toString(),
+                "--frames", "5", "--size", "32768x16384", "-o", dir.resolve("h.mp4").toString());
+        assertEquals(1, huge.code());
+        assertTrue(huge.err().contains("need about") && huge.err().contains("is available"), huge.err());
+        assertFalse(Files.exists(dir.resolve("h.mp4")));
     }
 
     @Test

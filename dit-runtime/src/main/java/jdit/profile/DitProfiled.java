@@ -1,6 +1,5 @@
 package jdit.profile;
 
-import java.util.Optional;
 import jdit.attention.AttentionStep;
 import jdit.attention.TokenGrid;
 import jdit.backend.Backend;
@@ -8,8 +7,6 @@ import jdit.model.dit.DitConfig;
 import jdit.model.dit.DitModel;
 import jdit.pipeline.VideoDecoder;
 import jdit.sampling.Sampler;
-import jdit.sampling.SamplerDefaults;
-import jdit.sampling.Samplers;
 import jdit.tensor.Tensor;
 import jdit.tensor.Workspace;
 
@@ -17,22 +14,12 @@ import jdit.tensor.Workspace;
  * DiT under the profiler: one image of class 207 (the DiT README's sample), DDPM over the respaced process with the
  * learned variance as DiT's {@code sample.py}; the latent is [1, C, 1, h, w] so that it decodes like a one-frame video.
  */
-final class DitProfiled implements ProfiledModel {
+final class DitProfiled extends ProfiledBase {
     private final DitModel model;
-    private final String description;
-    private final VideoDecoder decoder;
-    private final AutoCloseable vae;
 
     DitProfiled(DitModel model, String description, VideoDecoder decoder, AutoCloseable vae) {
+        super(description, decoder, model, vae);
         this.model = model;
-        this.description = description;
-        this.decoder = decoder;
-        this.vae = vae;
-    }
-
-    @Override
-    public String description() {
-        return description;
     }
 
     @Override
@@ -64,8 +51,7 @@ final class DitProfiled implements ProfiledModel {
 
     @Override
     public Sampler sampler(int steps) {
-        SamplerDefaults d = SamplerDefaults.dit();
-        return Samplers.byName(d.sampler()).create(d.config().withSteps(steps).withLearnedVariance(model.config().learnSigma()));
+        return ditSampler(steps, model.config().learnSigma());
     }
 
     @Override
@@ -82,14 +68,4 @@ final class DitProfiled implements ProfiledModel {
 
     }
 
-    @Override
-    public Optional<VideoDecoder> decoder() {
-        return Optional.ofNullable(decoder);
-    }
-
-    @Override
-    public void close() {
-        model.close();
-        Profiler.closeQuietly(vae);
-    }
 }

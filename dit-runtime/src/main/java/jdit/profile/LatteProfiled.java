@@ -1,6 +1,5 @@
 package jdit.profile;
 
-import java.util.Optional;
 import jdit.attention.AttentionStep;
 import jdit.attention.TokenGrid;
 import jdit.backend.Backend;
@@ -8,8 +7,6 @@ import jdit.model.latte.LatteConfig;
 import jdit.model.latte.LatteModel;
 import jdit.pipeline.VideoDecoder;
 import jdit.sampling.Sampler;
-import jdit.sampling.SamplerDefaults;
-import jdit.sampling.Samplers;
 import jdit.tensor.DType;
 import jdit.tensor.Tensor;
 import jdit.tensor.Workspace;
@@ -19,22 +16,12 @@ import jdit.tensor.Workspace;
  * learned variance as Latte's sample script (DiT's diffusion code). Spatial blocks attend over one frame's tokens,
  * temporal blocks over one position's frames.
  */
-final class LatteProfiled implements ProfiledModel {
+final class LatteProfiled extends ProfiledBase {
     private final LatteModel model;
-    private final String description;
-    private final VideoDecoder decoder;
-    private final AutoCloseable vae;
 
     LatteProfiled(LatteModel model, String description, VideoDecoder decoder, AutoCloseable vae) {
+        super(description, decoder, model, vae);
         this.model = model;
-        this.description = description;
-        this.decoder = decoder;
-        this.vae = vae;
-    }
-
-    @Override
-    public String description() {
-        return description;
     }
 
     @Override
@@ -66,8 +53,7 @@ final class LatteProfiled implements ProfiledModel {
 
     @Override
     public Sampler sampler(int steps) {
-        SamplerDefaults d = SamplerDefaults.dit();
-        return Samplers.byName(d.sampler()).create(d.config().withSteps(steps).withLearnedVariance(model.config().learnSigma()));
+        return ditSampler(steps, model.config().learnSigma());
     }
 
     @Override
@@ -87,14 +73,4 @@ final class LatteProfiled implements ProfiledModel {
         return prediction;
     }
 
-    @Override
-    public Optional<VideoDecoder> decoder() {
-        return Optional.ofNullable(decoder);
-    }
-
-    @Override
-    public void close() {
-        model.close();
-        Profiler.closeQuietly(vae);
-    }
 }

@@ -1,6 +1,5 @@
 package jdit.profile;
 
-import java.util.Optional;
 import jdit.attention.AttentionStep;
 import jdit.attention.TokenGrid;
 import jdit.backend.Backend;
@@ -20,12 +19,9 @@ import jdit.tensor.Workspace;
  * seeded random umT5-shaped embeddings (the full 512 rows: the cross-attention cost of a real prompt), flow UniPC
  * with shift 5 as Wan's {@code generate.py}.
  */
-final class WanProfiled implements ProfiledModel {
+final class WanProfiled extends ProfiledBase {
     private final WanModel model;
-    private final String description;
     private final long[] latent;
-    private final VideoDecoder decoder;
-    private final AutoCloseable vae;
     private Tensor text;
 
     /** {@code decoder} may be null (no VAE); {@code vae} (or null) is closed with this. */
@@ -38,16 +34,9 @@ final class WanProfiled implements ProfiledModel {
             throw new IllegalArgumentException("Wan2.1 needs sides in multiples of " + cell + " px and 4n+1 frames, got "
                     + width + "x" + height + " and " + frames + " frames");
         }
+        super(description, decoder, model, vae);
         this.model = model;
-        this.description = description;
         this.latent = new long[] {1, c.inDim(), (frames - 1) / 4 + 1, height / 8, width / 8};
-        this.decoder = decoder;
-        this.vae = vae;
-    }
-
-    @Override
-    public String description() {
-        return description;
     }
 
     @Override
@@ -102,14 +91,4 @@ final class WanProfiled implements ProfiledModel {
         return model.forward(x, new double[] {timestep}, text, step, be, ws);
     }
 
-    @Override
-    public Optional<VideoDecoder> decoder() {
-        return Optional.ofNullable(decoder);
-    }
-
-    @Override
-    public void close() {
-        model.close();
-        Profiler.closeQuietly(vae);
-    }
 }

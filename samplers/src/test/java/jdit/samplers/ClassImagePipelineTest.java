@@ -20,7 +20,7 @@ import jdit.pipeline.GenerationCancelledException;
 import jdit.pipeline.GenerationListener;
 import jdit.pipeline.ImageJob;
 import jdit.pipeline.StepProgress;
-import jdit.samplers.guidance.DitChannelGuidance;
+import jdit.sampling.guidance.DitChannelGuidance;
 import jdit.sampling.NoiseSource;
 import jdit.sampling.Sampler;
 import jdit.sampling.SamplerDefaults;

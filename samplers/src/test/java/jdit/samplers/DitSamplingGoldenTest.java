@@ -15,7 +15,7 @@ import jdit.sampling.Sampler;
 import jdit.sampling.SamplerConfig;
 import jdit.sampling.Samplers;
 import jdit.sampling.SigmaSpacing;
-import jdit.samplers.guidance.DitChannelGuidance;
+import jdit.sampling.guidance.DitChannelGuidance;
 import jdit.tensor.DType;
 import jdit.tensor.Tensor;
 import jdit.tensor.Workspace;

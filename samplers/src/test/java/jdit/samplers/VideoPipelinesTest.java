@@ -65,7 +65,7 @@ class VideoPipelinesTest {
             List<Tensor> chunks = new ArrayList<>();
             TextVideoPipeline p = new TextVideoPipeline(wan, new WanVaeFrames(vae), be);
             VideoJob job = new VideoJob(text, negative, 5, 32, 48, new CounterNoise(9), Samplers.byName("flow-euler").create(sc),
-                    new jdit.samplers.guidance.ClassifierFreeGuidance(5f), new DenseAttention());
+                    new jdit.sampling.guidance.ClassifierFreeGuidance(5f), new DenseAttention());
             Tensor latent = p.generate(job, GenerationListener.NONE, (frames, first) -> chunks.add(ws.copy(frames)), ws);
 
             Sampler ref = Samplers.byName("flow-euler").create(sc);

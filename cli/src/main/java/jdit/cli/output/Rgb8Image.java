@@ -32,9 +32,8 @@ public record Rgb8Image(int width, int height, byte[] rgb) {
         return new Rgb8Image(w, h, rgb);
     }
 
-    /** The 8-bit value of a sample in [-1, 1]. */
+    /** The 8-bit value of a sample in [-1, 1] (see {@link jdit.api.Frame#quantise}). */
     public static int quantise(double v) {
-        double unit = Math.min(1, Math.max(0, (v + 1) / 2));
-        return (int) Math.floor(unit * 255 + 0.5);
+        return jdit.api.Frame.quantise(v);
     }
 }

@@ -1,4 +1,4 @@
-package jdit.samplers.guidance;
+package jdit.sampling.guidance;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 

@@ -1,4 +1,4 @@
-package jdit.samplers.guidance;
+package jdit.sampling.guidance;
 
 import jdit.backend.Pointwise;
 import jdit.sampling.Guidance;
