@@ -87,6 +87,9 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     private picocli.CommandLine.Model.CommandSpec spec;
 
+    @picocli.CommandLine.Mixin
+    VerboseOption verbose;
+
     @Override
     public Integer call() {
         List<String> env = new ArrayList<>();

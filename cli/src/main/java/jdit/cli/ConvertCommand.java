@@ -51,6 +51,9 @@ final class ConvertCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    @picocli.CommandLine.Mixin
+    VerboseOption verbose;
+
     @Override
     public Integer call() throws IOException {
         if (!out.getFileName().toString().endsWith(".safetensors")) {

@@ -78,7 +78,11 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--shift", paramLabel = "S", description = "Flow-matching shift (default: Wan2.1 5).")
     Double shift;
 
-    @Option(names = {"-s", "--seed"}, paramLabel = "N", defaultValue = "0", description = "Noise seed (default ${DEFAULT-VALUE}).")
+    @Option(names = {"-s", "--seed"}, paramLabel = "N[,N...]", split = ",", defaultValue = "0",
+            description = "Noise seed(s): several make one output each, numbered FILE-0, FILE-1, ... (default ${DEFAULT-VALUE}).")
+    long[] seeds;
+
+    /** The seed of the run in progress. */
     long seed;
 
     @Option(names = "--size", paramLabel = "PX|WxH",
@@ -100,6 +104,11 @@ final class GenerateCommand implements Callable<Integer> {
             description = "Not yet: give the negative prompt's encoder output with --negative-embeddings.")
     String negativePrompt;
 
+    @Option(names = "--preview-every", paramLabel = "N", defaultValue = "0",
+            description = "Every N steps, decode the current estimate of the clean sample to NAME.preview.png beside the "
+                    + "output (a video's first frame); 0 for none (default ${DEFAULT-VALUE}).")
+    int previewEvery;
+
     @Option(names = "--frames", paramLabel = "N", description = "Video frames (Wan2.1: 4n+1, default 81; Latte: the model's).")
     Integer frames;
 
@@ -110,7 +119,8 @@ final class GenerateCommand implements Callable<Integer> {
             description = "Video output: mp4 (H.264) or png_frames (a folder of PNGs) (default: by the --output name).")
     VideoFormat format;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "1", description = "DiT: images per class (default ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "1", description = "DiT: images per class in one batch; videos: videos per seed, with seeds s, s+1, ... "
+                    + "(default ${DEFAULT-VALUE}). Several outputs are numbered.")
     int batch;
 
     @Option(names = "--dtype", paramLabel = "TYPE", defaultValue = "f32",
@@ -135,11 +145,17 @@ final class GenerateCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    @picocli.CommandLine.Mixin
+    VerboseOption verbose;
+
     /** Ctrl-C: set for the run, asked between steps. */
     StopOnInterrupt stop;
 
     @Override
     public Integer call() throws IOException {
+        if (previewEvery < 0) {
+            throw new IllegalArgumentException("--preview-every must be 0 (none) or positive, got " + previewEvery);
+        }
         if (batch < 1 || threads < 1 || (steps != null && steps < 1) || (frames != null && frames < 1)) {
             throw new IllegalArgumentException("--steps, --frames, --batch and --threads must be positive");
         }
@@ -158,14 +174,47 @@ final class GenerateCommand implements Callable<Integer> {
             stop = interrupt;
             KnownLayout layout = LayoutRecognizer.recognise(store.entries()).map(LayoutMatch::layout).orElseThrow(() ->
                     new IllegalArgumentException(model + " is no model jdit recognises (see 'jdit inspect " + model + "')"));
-            return switch (layout) {
-                case DIT_ORIGINAL, DIT_DIFFUSERS -> new ImageGeneration(this).run(store);
-                case WAN_ORIGINAL, WAN_DIFFUSERS -> new WanGeneration(this).run(store);
-                case LATTE_ORIGINAL -> new LatteGeneration(this).run(store);
-                default -> throw new IllegalArgumentException(model + " holds " + layout.description()
-                        + ", not a diffusion transformer; give it as --vae");
-            };
+            boolean image = layout == KnownLayout.DIT_ORIGINAL || layout == KnownLayout.DIT_DIFFUSERS;
+            Path base = output != null ? output : Path.of(image ? "out.png" : "out.mp4");
+            // Images batch inside one forward; videos are too large for that and run one after another.
+            long[] runs = image ? seeds : videoSeeds(seeds, batch);
+            for (int i = 0; i < runs.length; i++) {
+                seed = runs[i];
+                output = runs.length == 1 ? output : numberedAny(base, i);
+                int code = switch (layout) {
+                    case DIT_ORIGINAL, DIT_DIFFUSERS -> new ImageGeneration(this).run(store);
+                    case WAN_ORIGINAL, WAN_DIFFUSERS -> new WanGeneration(this).run(store);
+                    case LATTE_ORIGINAL -> new LatteGeneration(this).run(store);
+                    default -> throw new IllegalArgumentException(model + " holds " + layout.description()
+                            + ", not a diffusion transformer; give it as --vae");
+                };
+                if (code != 0) {
+                    return code;
+                }
+            }
+            return 0;
         }
+    }
+
+    /** For videos, --batch N runs N generations per seed with seeds s, s+1, ..., s+N-1. */
+    static long[] videoSeeds(long[] seeds, int batch) {
+        long[] runs = new long[seeds.length * batch];
+        for (int i = 0; i < seeds.length; i++) {
+            for (int b = 0; b < batch; b++) {
+                runs[i * batch + b] = seeds[i] + b;
+            }
+        }
+        return runs;
+    }
+
+    /** The preview writer for {@code output}, or null without --preview-every. */
+    PreviewWriter previews(Path output) {
+        return previewEvery > 0 ? PreviewWriter.beside(output, previewEvery) : null;
+    }
+
+    /** FILE-i.ext for a file name with an extension, NAME-i for a folder. */
+    static Path numberedAny(Path file, int i) {
+        return file.getFileName().toString().lastIndexOf('.') > 0 ? numbered(file, i) : file.resolveSibling(file.getFileName() + "-" + i);
     }
 
     /** The VAE path: --vae, or the vae/ folder of a pipeline --model. */

@@ -83,7 +83,8 @@ final class ImageGeneration {
                 err.flush();
                 ImageJob job = new ImageJob(labels, new CounterNoise(o.seed), s, respaced, g, AttentionMethods.create(o.attention));
                 Tensor images;
-                try (ProgressReporter progress = ProgressReporter.forConsole(err, "generate", steps, o.stop::requested)) {
+                try (ProgressReporter progress = ProgressReporter.forConsole(err, "generate", steps, o.stop::requested)
+                         .previewing(o.previews(output))) {
                     images = pipeline.generate(job, progress, out);
                 }
                 List<Path> written = new ArrayList<>();

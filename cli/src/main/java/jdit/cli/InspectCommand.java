@@ -29,6 +29,9 @@ final class InspectCommand implements Callable<Integer> {
     @Spec
     private picocli.CommandLine.Model.CommandSpec spec;
 
+    @picocli.CommandLine.Mixin
+    VerboseOption verbose;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();

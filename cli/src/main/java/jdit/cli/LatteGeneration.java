@@ -84,7 +84,8 @@ final class LatteGeneration {
                     config.numFrames(), side, samplerName, steps, g != null ? cfgScale : "none", o.seed);
             err.flush();
             try (FrameSink sink = VideoOutput.open(o, side, side, fps, params);
-                 ProgressReporter progress = ProgressReporter.forConsole(err, "generate", steps, o.stop::requested)) {
+                 ProgressReporter progress = ProgressReporter.forConsole(err, "generate", steps, o.stop::requested)
+                         .previewing(o.previews(VideoOutput.path(o)))) {
                 pipeline.generate(label, new CounterNoise(o.seed), s, respaced, g, AttentionMethods.create(o.attention), progress,
                         VideoOutput.frames(sink), out);
                 sink.finish();

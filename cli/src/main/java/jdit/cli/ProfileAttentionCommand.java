@@ -43,6 +43,9 @@ final class ProfileAttentionCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    @picocli.CommandLine.Mixin
+    VerboseOption verbose;
+
     @Override
     public Integer call() {
         if (reps < 1 || threads < 1) {

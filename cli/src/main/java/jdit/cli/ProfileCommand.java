@@ -89,6 +89,9 @@ final class ProfileCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    @picocli.CommandLine.Mixin
+    VerboseOption verbose;
+
     @Override
     public Integer call() throws IOException {
         if (steps < 1 || threads < 1 || frames < 1 || layers < 0) {

@@ -18,6 +18,7 @@ final class ProgressReporter implements GenerationListener, AutoCloseable {
     private final String task;
     private final int steps;
     private final java.util.function.BooleanSupplier stop;
+    private PreviewWriter previews;
     private ProgressBar bar;
 
     private ProgressReporter(PrintWriter err, String task, int steps, boolean terminal, java.util.function.BooleanSupplier stop) {
@@ -46,6 +47,22 @@ final class ProgressReporter implements GenerationListener, AutoCloseable {
     @Override
     public boolean cancelled() {
         return stop.getAsBoolean();
+    }
+
+    /** Writes previews with {@code writer} (null: none); returns this. */
+    ProgressReporter previewing(PreviewWriter writer) {
+        this.previews = writer;
+        return this;
+    }
+
+    @Override
+    public int previewEvery() {
+        return previews == null ? 0 : previews.every();
+    }
+
+    @Override
+    public void preview(int done, jdit.tensor.Tensor decoded) {
+        previews.write(done, decoded);
     }
 
     @Override

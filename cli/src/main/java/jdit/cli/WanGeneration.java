@@ -90,7 +90,8 @@ final class WanGeneration {
             VideoJob job = new VideoJob(text, negative, frames, wh[1], wh[0], new CounterNoise(o.seed), sampler, g,
                     AttentionMethods.create(o.attention));
             try (FrameSink sink = VideoOutput.open(o, wh[0], wh[1], fps, params);
-                 ProgressReporter progress = ProgressReporter.forConsole(err, "generate", steps, o.stop::requested)) {
+                 ProgressReporter progress = ProgressReporter.forConsole(err, "generate", steps, o.stop::requested)
+                         .previewing(o.previews(VideoOutput.path(o)))) {
                 pipeline.generate(job, progress, VideoOutput.frames(sink), out);
                 sink.finish();
                 o.spec.commandLine().getOut().printf("wrote %s (%d frames, %dx%d, %.0f fps) in %.1f s; memory: transformer weights "

@@ -39,10 +39,55 @@ class GenerateFlagsTest {
     }
 
     @Test
+    void previewsShowTheCleanEstimateAndTheLastEqualsTheImage(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("img.png");
+        // DDIM onto the last step lands on its clean estimate, so the preview after the last step is the image itself
+        CliRun run = generate(out, "--sampler", "ddim", "--preview-every", "1");
+        assertEquals(0, run.code(), run.err());
+        Path preview = dir.resolve("img.preview.png");
+        assertTrue(Files.exists(preview));
+        assertEquals("2", jdit.cli.output.PngChunks.texts(Files.readAllBytes(preview)).get("preview-step"));
+        java.awt.image.BufferedImage a = javax.imageio.ImageIO.read(out.toFile());
+        java.awt.image.BufferedImage b = javax.imageio.ImageIO.read(preview.toFile());
+        for (int y = 0; y < a.getHeight(); y++) {
+            for (int x = 0; x < a.getWidth(); x++) {
+                for (int shift = 0; shift <= 16; shift += 8) {
+                    int pa = a.getRGB(x, y) >> shift & 0xff;
+                    int pb = b.getRGB(x, y) >> shift & 0xff;
+                    assertTrue(Math.abs(pa - pb) <= 1, "pixel " + x + "," + y + ": " + pa + " vs " + pb);
+                }
+            }
+        }
+    }
+
+    @Test
     void aPromptSaysWhatToGiveInstead(@TempDir Path dir) {
         CliRun run = generate(dir.resolve("p.png"), "-p", "a cat surfing");
         assertEquals(1, run.code());
         assertTrue(run.err().contains("no text encoder yet") && run.err().contains("--text-embeddings"), run.err());
+    }
+
+    @Test
+    void severalSeedsWriteNumberedOutputs(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("s.png");
+        CliRun run = generate(out, "-s", "1,2");
+        assertEquals(0, run.code(), run.err());
+        assertFalse(Files.exists(out));
+        byte[] first = Files.readAllBytes(dir.resolve("s-0.png"));
+        byte[] second = Files.readAllBytes(dir.resolve("s-1.png"));
+        assertFalse(java.util.Arrays.equals(first, second), "two seeds, two images");
+        assertEquals("1", jdit.cli.output.PngChunks.texts(first).get("seed"));
+        assertEquals("2", jdit.cli.output.PngChunks.texts(second).get("seed"));
+    }
+
+    @Test
+    void verboseAddsTheStackTraceToTheOneLine(@TempDir Path dir) {
+        CliRun quiet = generate(dir.resolve("q.png"), "-p", "x");
+        assertFalse(quiet.err().contains("\tat "), quiet.err());
+        CliRun verbose = generate(dir.resolve("v.png"), "-p", "x", "--verbose");
+        assertEquals(1, verbose.code());
+        assertTrue(verbose.err().startsWith("jdit generate: jdit has no text encoder yet"), verbose.err());
+        assertTrue(verbose.err().contains("\tat jdit.cli.GenerateCommand"), verbose.err());
     }
 
     @Test

@@ -51,6 +51,10 @@ class VideoGenerateCommandTest {
     }
 
     private static void assertVideo(Path mp4, int frames, int width, int height, double fps) throws Exception {
+        assertVideo(mp4, frames, width, height, fps, 3);
+    }
+
+    private static void assertVideo(Path mp4, int frames, int width, int height, double fps, long seed) throws Exception {
         try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(mp4.toFile())) {
             g.start();
             assertEquals(width, g.getImageWidth());
@@ -61,7 +65,7 @@ class VideoGenerateCommandTest {
                 n++;
             }
             assertEquals(frames, n);
-            assertTrue(g.getMetadata().get("comment").contains("seed=3"), g.getMetadata().toString());
+            assertTrue(g.getMetadata().get("comment").contains("seed=" + seed), g.getMetadata().toString());
         }
     }
 
@@ -87,6 +91,11 @@ class VideoGenerateCommandTest {
         try (var listing = Files.list(frames)) {
             assertEquals(5, listing.count());
         }
+        Map<String, String> texts = jdit.cli.output.PngChunks.texts(Files.readAllBytes(frames.resolve("frame-00004.png")));
+        assertEquals("4", texts.get("frame"));
+        assertEquals("3", texts.get("seed"));
+        assertEquals("2", texts.get("steps"));
+        assertEquals("dense", texts.get("attention"));
     }
 
     @Test
@@ -158,5 +167,13 @@ class VideoGenerateCommandTest {
                 "-o", dir.resolve("u.mp4").toString());
         assertEquals(0, u.code(), u.err());
         assertVideo(dir.resolve("u.mp4"), 4, 16, 16, 8);
+
+        CliRun batch = CliRun.of("generate", "--model", GOLDEN.resolve("latte/latte_tiny_uncond.safetensors").toString(), "--vae",
+                GOLDEN.resolve("sdvae/sdvae_tiny.safetensors").toString(), "--steps", "2", "--seed", "3", "--sampler", "ddim",
+                "--batch", "2", "-o", dir.resolve("b.mp4").toString());
+        assertEquals(0, batch.code(), batch.err());
+        assertVideo(dir.resolve("b-0.mp4"), 4, 16, 16, 8, 3);
+        assertVideo(dir.resolve("b-1.mp4"), 4, 16, 16, 8, 4);
+        assertEquals(Files.size(dir.resolve("u.mp4")), Files.size(dir.resolve("b-0.mp4")), "the first of a batch is the seed's video");
     }
 }

@@ -85,6 +85,10 @@ public final class ClassImagePipeline {
                     modelOut.copyTo(guidedOut);
                 }
                 Tensor forSampler = job.samplerTakesVariance() ? guidedOut : guidedOut.narrow(1, 0, c).contiguous(step);
+                Tensor clean = Previews.cleanEstimate(listener, sampler, i, x, guidedOut, backend.pointwise(), step);
+                if (clean != null) {
+                    listener.preview(i + 1, vae.decode(clean, backend, step));
+                }
                 sampler.step(forSampler, i, x, job.noise(), backend.pointwise());
                 peakActivationBytes = Math.max(peakActivationBytes, step.peakBytes());
                 step.releaseAll();

@@ -86,6 +86,12 @@ public final class ClassVideoPipeline {
                     cm.copyTo(guidedOut);
                 }
                 Tensor forSampler = samplerTakesVariance ? guidedOut : step.copy(guidedOut.narrow(1, 0, c.inChannels()));
+                Tensor clean = Previews.cleanEstimate(listener, sampler, i, x, guidedOut, backend.pointwise(), step);
+                if (clean != null) {
+                    int done = i + 1;
+                    decoder.decode(clean.narrow(2, 0, 1).contiguous(step), (frames, first) -> listener.preview(done, frames),
+                            backend, step);
+                }
                 sampler.step(forSampler, i, x, noise, backend.pointwise());
                 peakActivationBytes = Math.max(peakActivationBytes, step.peakBytes());
                 step.releaseAll();

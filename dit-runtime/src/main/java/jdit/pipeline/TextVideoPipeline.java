@@ -80,6 +80,12 @@ public final class TextVideoPipeline {
                 } else {
                     vc.copyTo(guidedOut);
                 }
+                Tensor clean = Previews.cleanEstimate(listener, sampler, i, x, guidedOut, backend.pointwise(), step);
+                if (clean != null) {
+                    int done = i + 1;
+                    decoder.decode(clean.narrow(2, 0, 1).contiguous(step), (frames, first) -> listener.preview(done, frames),
+                            backend, step);
+                }
                 sampler.step(guidedOut, i, x, job.noise(), backend.pointwise());
                 peakActivationBytes = Math.max(peakActivationBytes, step.peakBytes());
                 step.releaseAll();

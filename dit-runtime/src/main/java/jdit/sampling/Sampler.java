@@ -28,6 +28,16 @@ public interface Sampler {
     }
 
     /**
+     * The coefficients {cx, ce} of the current estimate of the clean sample at step {@code step}:
+     * {@code x0 ≈ cx·sample + ce·prediction}, the prediction being the model output's first latent channels (epsilon
+     * or velocity, as the sampler takes it), the sample as it is before this step. Null where the sampler cannot say.
+     * Previews decode this estimate.
+     */
+    default double[] cleanEstimate(int step) {
+        return null;
+    }
+
+    /**
      * Advances {@code sample} in place from step {@code step} to the next, given the model's output there (epsilon
      * or flow velocity, as the sampler was configured); draws from {@code noise} when the solver is stochastic.
      */

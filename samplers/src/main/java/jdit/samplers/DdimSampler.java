@@ -29,6 +29,12 @@ final class DdimSampler implements Sampler {
     }
 
     @Override
+    public double[] cleanEstimate(int step) {
+        double a = schedule.abar((int) timesteps[step]);
+        return new double[] {1 / Math.sqrt(a), -Math.sqrt(1 - a) / Math.sqrt(a)};
+    }
+
+    @Override
     public void step(Tensor eps, int step, Tensor x, NoiseSource noise, Pointwise ops) {
         int t = (int) timesteps[step];
         int prev = t - ratio;

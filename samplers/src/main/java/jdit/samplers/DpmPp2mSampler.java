@@ -37,6 +37,11 @@ final class DpmPp2mSampler implements Sampler {
     }
 
     @Override
+    public double[] cleanEstimate(int step) {
+        return new double[] {param.sampleCoefficient(sigmas[step]), -sigmas[step]};
+    }
+
+    @Override
     public void step(Tensor eps, int step, Tensor x, NoiseSource noise, Pointwise ops) {
         if (current == null) {
             current = Tensor.allocate(Arena.ofAuto(), DType.F32, x.shape());

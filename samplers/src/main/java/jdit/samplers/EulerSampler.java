@@ -60,6 +60,11 @@ final class EulerSampler implements Sampler {
     }
 
     @Override
+    public double[] cleanEstimate(int step) {
+        return new double[] {1, -sigmas[step]}; // x0 = x - σ·eps in the unscaled sample's space
+    }
+
+    @Override
     public void step(Tensor eps, int step, Tensor x, NoiseSource noise, Pointwise ops) {
         double s = sigmas[step];
         double next = sigmas[step + 1];

@@ -44,6 +44,11 @@ final class FlowEulerSampler implements Sampler {
     }
 
     @Override
+    public double[] cleanEstimate(int step) {
+        return new double[] {1, -sigmas[step]}; // x0 = x - σ·v
+    }
+
+    @Override
     public void step(Tensor velocity, int step, Tensor x, NoiseSource noise, Pointwise ops) {
         LinearStep.apply(x, 1, velocity, sigmas[step + 1] - sigmas[step], false, 0, noise, ops);
     }

@@ -56,6 +56,12 @@ final class IddpmSampler implements Sampler {
      * learned range; {@code x} is [B, C, ...].
      */
     @Override
+    public double[] cleanEstimate(int step) {
+        double a = abar[betas.length - 1 - step];
+        return new double[] {Math.sqrt(1 / a), -Math.sqrt(1 / a - 1)};
+    }
+
+    @Override
     public void step(Tensor output, int step, Tensor x, NoiseSource noise, Pointwise ops) {
         int t = betas.length - 1 - step;
         long c = x.dim(1);

@@ -27,6 +27,12 @@ final class RespacedDdimSampler implements Sampler {
     }
 
     @Override
+    public double[] cleanEstimate(int step) {
+        double a = abar[abar.length - 1 - step];
+        return new double[] {Math.sqrt(1 / a), -Math.sqrt(1 / a - 1)};
+    }
+
+    @Override
     public void step(Tensor output, int step, Tensor x, NoiseSource noise, Pointwise ops) {
         int t = abar.length - 1 - step;
         double a = abar[t];

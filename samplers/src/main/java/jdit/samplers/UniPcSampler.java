@@ -41,6 +41,11 @@ final class UniPcSampler implements Sampler {
     }
 
     @Override
+    public double[] cleanEstimate(int step) {
+        return new double[] {param.sampleCoefficient(sigmas[step]), -sigmas[step]};
+    }
+
+    @Override
     public void step(Tensor output, int step, Tensor x, NoiseSource noise, Pointwise ops) {
         if (mCur == null) {
             Arena arena = Arena.ofAuto();

@@ -91,8 +91,7 @@ final class Charts {
         c.getStyler().setMin(0);
         c.getStyler().setMax(1);
         c.getStyler().setPlotContentSize(1);
-        c.getStyler().setShowValue(heads * layers <= 240);
-        c.getStyler().setDecimalPattern("0.00");
+        c.getStyler().setShowValue(heads <= 16 && layers <= 30);
         List<Number[]> cells = new ArrayList<>();
         for (int l = 0; l < layers; l++) {
             for (int h = 0; h < heads; h++) {
@@ -100,7 +99,7 @@ final class Charts {
                 for (double[][] step : d) {
                     sum += step[l][h];
                 }
-                cells.add(new Number[] {h, l, sum / d.length});
+                cells.add(new Number[] {h, l, Math.round(100 * sum / d.length) / 100.0}); // two decimals in the cells
             }
         }
         c.addSeries("density", IntStream.range(0, heads).mapToObj(Integer::toString).toList(),
