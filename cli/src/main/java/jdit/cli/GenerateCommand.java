@@ -51,7 +51,7 @@ final class GenerateCommand implements Callable<Integer> {
     long[] classes;
 
     @Option(names = "--text-embeddings", paramLabel = "FILE",
-            description = "Wan2.1: the prompt's text-encoder (umT5-XXL) output, a safetensors file with one tensor [L, 4096], L <= 512.")
+            description = "Wan2.1: the prompt's text-encoder (umT5-XXL) output, a safetensors file with one tensor [L, 4096], L <= 512 (default: none; required for Wan2.1).")
     Path textEmbeddings;
 
     @Option(names = "--negative-embeddings", paramLabel = "FILE",
@@ -78,7 +78,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--shift", paramLabel = "S", description = "Flow-matching shift (default: Wan2.1 5).")
     Double shift;
 
-    @Option(names = {"-s", "--seed"}, paramLabel = "N[,N...]", split = ",", defaultValue = "0",
+    @Option(names = {"-s", "--seed"}, paramLabel = "N", split = ",", defaultValue = "0",
             description = "Noise seed(s): several make one output each, numbered FILE-0, FILE-1, ... (default ${DEFAULT-VALUE}).")
     long[] seeds;
 
@@ -90,18 +90,18 @@ final class GenerateCommand implements Callable<Integer> {
                     + "832x480; multiples of 16).")
     String size;
 
-    @Option(names = {"-W", "--width"}, paramLabel = "PX", description = "Width in pixels, with -H (the same as --size WxH).")
+    @Option(names = {"-W", "--width"}, paramLabel = "PX", description = "Width in pixels, with -H (the same as --size WxH; default: the model's).")
     Integer width;
 
-    @Option(names = {"-H", "--height"}, paramLabel = "PX", description = "Height in pixels, with -W.")
+    @Option(names = {"-H", "--height"}, paramLabel = "PX", description = "Height in pixels, with -W (default: the model's).")
     Integer height;
 
     @Option(names = {"-p", "--prompt"}, paramLabel = "TEXT",
-            description = "Not yet: jdit has no text encoder; give the prompt's encoder output with --text-embeddings.")
+            description = "Not yet: jdit has no text encoder; give the prompt's encoder output with --text-embeddings (default: none).")
     String prompt;
 
     @Option(names = {"-n", "--negative-prompt"}, paramLabel = "TEXT",
-            description = "Not yet: give the negative prompt's encoder output with --negative-embeddings.")
+            description = "Not yet: give the negative prompt's encoder output with --negative-embeddings (default: none).")
     String negativePrompt;
 
     @Option(names = "--preview-every", paramLabel = "N", defaultValue = "0",

@@ -23,7 +23,7 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--summary", description = "Print only the totals and the layout, not every tensor.")
     private boolean summaryOnly;
 
-    @Option(names = "--filter", paramLabel = "TEXT", description = "List only tensors whose name contains TEXT.")
+    @Option(names = "--filter", paramLabel = "TEXT", description = "List only tensors whose name contains TEXT (default: all).")
     private String filter;
 
     @Spec

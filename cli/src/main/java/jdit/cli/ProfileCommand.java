@@ -45,10 +45,10 @@ final class ProfileCommand implements Callable<Integer> {
                     + "latte-xl-2 (default ${DEFAULT-VALUE}); ignored with --model.")
     String preset;
 
-    @Option(names = "--model", paramLabel = "PATH", description = "A real checkpoint instead of a preset (file or diffusers folder).")
+    @Option(names = "--model", paramLabel = "PATH", description = "A real checkpoint instead of a preset (file or diffusers folder; default: none, the preset runs).")
     Path model;
 
-    @Option(names = "--vae", paramLabel = "PATH", description = "VAE of --model: fidelity is then measured on the decoded frames.")
+    @Option(names = "--vae", paramLabel = "PATH", description = "VAE of --model: fidelity is then measured on the decoded frames (default: none, fidelity on the latents).")
     Path vae;
 
     @Option(names = "--layers", paramLabel = "N", defaultValue = "2",
