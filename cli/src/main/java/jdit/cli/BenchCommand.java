@@ -30,9 +30,11 @@ import picocli.CommandLine.Spec;
             "methods: every attention method on a structured workload (frame, location and mixed heads; --grid, --methods):",
             "density, plan time and share, speed-up against dense and the output's relative error.",
             "methods_e2e: 3 steps of a 2-block Wan2.1-1.3B-shaped model (4 x 32 x 32 patches) per method from one seed:",
-            "seconds per step, density, plan share and the PSNR of the final latent against dense."})
+            "seconds per step, density, plan share and the PSNR of the final latent against dense.",
+            "cuda: on an NVIDIA GPU (--device N), the cuBLAS BF16 and TF32 ceilings and the CUDA block-sparse kernel at",
+            "Wan2.1's head shape (--tokens) with all tiles and 50/25/10% plans: TFLOP/s and speed-up against all tiles."})
 final class BenchCommand implements Callable<Integer> {
-    enum Suite { gemm, dit, wan, wan_vae, attention, methods, methods_e2e }
+    enum Suite { gemm, dit, wan, wan_vae, attention, methods, methods_e2e, cuda }
 
     @Parameters(index = "0", defaultValue = "gemm", paramLabel = "SUITE",
             description = "What to measure: gemm (kernels on the DiT-XL/2 shapes), dit (a whole DiT forward with seeded "
@@ -84,6 +86,9 @@ final class BenchCommand implements Callable<Integer> {
             description = "methods suite: the methods, separated by ';' (default ${DEFAULT-VALUE}).")
     private String[] methods;
 
+    @Option(names = "--device", paramLabel = "N", defaultValue = "0", description = "cuda suite: the GPU index (default ${DEFAULT-VALUE}).")
+    private int device;
+
     @Spec
     private picocli.CommandLine.Model.CommandSpec spec;
 
@@ -92,6 +97,17 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (suite == Suite.cuda) {
+            jdit.backend.cuda.CudaProbe.Result probe = jdit.backend.cuda.CudaProbe.result();
+            if (!probe.available()) {
+                throw new IllegalArgumentException("jdit bench cuda needs an NVIDIA GPU: " + probe.reason());
+            }
+            spec.commandLine().getErr().println("jdit bench cuda: cuBLAS ceilings, then the block-sparse kernel at "
+                    + java.util.Arrays.toString(attentionTokens) + " tokens...");
+            var o = new jdit.profile.CudaAttentionBench.Options(device, attentionTokens, 12, 128, reps);
+            spec.commandLine().getOut().print(jdit.profile.CudaAttentionBench.render(jdit.profile.CudaAttentionBench.run(o)));
+            return 0;
+        }
         List<String> env = new ArrayList<>();
         for (String v : List.of("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS")) {
             if (System.getenv(v) != null) {

@@ -131,9 +131,41 @@ public final class Tensor {
         return offset;
     }
 
-    /** The whole segment this tensor (and every view of it) lives in. */
+    /** The whole segment this tensor (and every view of it) lives in; host tensors only. */
     public MemorySegment segment() {
+        return host();
+    }
+
+    /**
+     * The address of element [0,...,0], for device tensors the device pointer: what a native call on the tensor's
+     * device takes.
+     */
+    public long address() {
+        return segment.address() + offset * dtype.byteSize();
+    }
+
+    /** The segment for host access; a device tensor's memory cannot be read from Java, and reading it would crash. */
+    private MemorySegment host() {
+        if (device.kind() != Device.Kind.CPU) {
+            throw new IllegalStateException("this tensor lives on " + device + "; copy it to the host to read it from Java");
+        }
         return segment;
+    }
+
+    /**
+     * A contiguous tensor over device memory: {@code memory} spans the allocation (its address is the device pointer;
+     * it must never be dereferenced on the host), {@code device} is where it lives.
+     */
+    public static Tensor onDevice(MemorySegment memory, DType dtype, Shape shape, Device device) {
+        if (device.kind() == Device.Kind.CPU) {
+            throw new IllegalArgumentException("onDevice is for device memory; use of() for host memory");
+        }
+        long need = Math.multiplyExact(shape.numel(), (long) dtype.byteSize());
+        if (memory.byteSize() < need) {
+            throw new IllegalArgumentException("device allocation of " + memory.byteSize() + " bytes is too small for "
+                    + dtype + shape + " (" + need + " bytes)");
+        }
+        return new Tensor(dtype, shape, shape.contiguousStrides(), 0, memory, device);
     }
 
     public Device device() {
@@ -147,7 +179,7 @@ public final class Tensor {
     /** The bytes of a contiguous tensor as one segment. */
     public MemorySegment data() {
         requireContiguous("data()");
-        return segment.asSlice(offset * dtype.byteSize(), byteSize());
+        return host().asSlice(offset * dtype.byteSize(), byteSize());
     }
 
     /** True when the elements are laid out row-major without gaps (extent-1 dims may have any stride; empty is). */
@@ -317,7 +349,7 @@ public final class Tensor {
     }
 
     public void setLongAt(long flat, long value) {
-        ElementCodec.writeLong(dtype, segment, flatByteOffset(flat), value);
+        ElementCodec.writeLong(dtype, host(), flatByteOffset(flat), value);
     }
 
     private long flatByteOffset(long flat) {
@@ -332,15 +364,15 @@ public final class Tensor {
     }
 
     double readDouble(long b) {
-        return ElementCodec.read(dtype, segment, b);
+        return ElementCodec.read(dtype, host(), b);
     }
 
     long readLong(long b) {
-        return ElementCodec.readLong(dtype, segment, b);
+        return ElementCodec.readLong(dtype, host(), b);
     }
 
     void writeDouble(long b, double v) {
-        ElementCodec.write(dtype, segment, b, v);
+        ElementCodec.write(dtype, host(), b, v);
     }
 
     /** All elements in row-major order, converted to float. */
@@ -348,7 +380,7 @@ public final class Tensor {
         int n = Math.toIntExact(numel());
         float[] out = new float[n];
         if (dtype == DType.F32 && isContiguous()) {
-            MemorySegment.copy(segment, F32, offset * 4, out, 0, n);
+            MemorySegment.copy(host(), F32, offset * 4, out, 0, n);
             return out;
         }
         for (int i = 0; i < n; i++) {
