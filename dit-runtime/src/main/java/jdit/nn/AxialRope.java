@@ -36,7 +36,36 @@ public record AxialRope(int headDim, double theta) {
 
     /** The angle of pair {@code jj} of {@code axis} at position {@code pos}. */
     public double angle(int axis, long pos, int jj) {
+        return angle(axis, (double) pos, jj);
+    }
+
+    /** The same at a fractional position (a pooled token sits at the centre of its bin). */
+    public double angle(int axis, double pos, int jj) {
         return pos / Math.pow(theta, (double) (2 * jj) / axisDim(axis));
+    }
+
+    /**
+     * Tables for the tokens of {@code pooled}, a pooling of {@code full} ({@link GridPooling}'s bins): each pooled token
+     * is rotated as if it sat at its bin's centre, so relative distances keep the trained scale.
+     */
+    public Tables pooledTables(Arena arena, jdit.attention.TokenGrid pooled, jdit.attention.TokenGrid full) {
+        int s = pooled.tokens();
+        int half = headDim / 2;
+        Tensor cos = Tensor.allocate(arena, DType.F32, s, half);
+        Tensor sin = Tensor.allocate(arena, DType.F32, s, half);
+        int[] in = {full.frames(), full.height(), full.width()};
+        int[] out = {pooled.frames(), pooled.height(), pooled.width()};
+        for (int i = 0; i < s; i++) {
+            int[] place = {i / (out[1] * out[2]), (i / out[2]) % out[1], i % out[2]};
+            for (int j = 0; j < half; j++) {
+                int[] a = axisOf(j);
+                double pos = GridPooling.centre(place[a[0]], in[a[0]], out[a[0]]);
+                double ang = angle(a[0], pos, a[1]);
+                cos.setDouble(Math.cos(ang), i, j);
+                sin.setDouble(Math.sin(ang), i, j);
+            }
+        }
+        return new Tables(cos, sin);
     }
 
     /** cos and sin, each F32 [S, D/2], for tokens at the given (t, h, w) places, one row per token in that order. */

@@ -27,48 +27,65 @@ final class DitBlock {
                           Backend be, Workspace ws) {
         int d = cfg.hiddenSize();
         long n = x.dim(0);
-        long t = x.dim(1);
         long g = sc.dim(0);
         if (g < 1 || n % g != 0) {
             throw new IllegalArgumentException(g + " conditioning rows for a batch of " + n + " sequences");
         }
-        Tensor mod = ws.allocate(DType.F32, g, 6L * d);
-        be.gemm().matmul(sc, b.adaWeight(), mod, Epilogue.linear(b.adaBias()));
-        Tensor[] m = new Tensor[6]; // shift_msa, scale_msa, gate_msa, shift_mlp, scale_mlp, gate_mlp
-        for (int k = 0; k < 6; k++) {
-            m[k] = ws.copy(mod.narrow(1, (long) k * d, d));
-        }
-        Tensor out = ws.allocate(DType.F32, x.shape());
-        x.copyTo(out);
+        Tensor[] m = modulation(b, d, sc, be, ws);
+        Tensor out = ws.copy(x);
         Tensor outG = out.reshape(g, -1, d);
-
-        Tensor h = ws.allocate(DType.F32, x.shape());
-        Tensor hG = h.reshape(g, -1, d);
-        be.norms().layerNorm(out, null, null, 1e-6f, h);
-        be.pointwise().modulate(hG, m[0], m[1], hG);
+        Tensor h = normModulated(out, g, m[0], m[1], be, ws);
         Tensor a = DitAttention.forward(b, cfg, h, ctx, method, be, ws);
+        ws.release(h);
         addGated(outG, a.reshape(g, -1, d), m[2], be);
         ws.release(a);
-
-        be.norms().layerNorm(out, null, null, 1e-6f, h);
-        be.pointwise().modulate(hG, m[3], m[4], hG);
-        Tensor hidden = ws.allocate(DType.F32, n, t, 4L * d);
-        be.gemm().matmul(h, b.fc1Weight(), hidden, Epilogue.linear(b.fc1Bias()).withActivation(UnaryOp.GELU_TANH));
-        Tensor mlp = ws.allocate(DType.F32, n, t, d);
-        be.gemm().matmul(hidden, b.fc2Weight(), mlp, Epilogue.linear(b.fc2Bias()));
-        ws.release(hidden);
-        addGated(outG, mlp.reshape(g, -1, d), m[5], be);
-        ws.release(mlp);
-        ws.release(h);
-        for (Tensor chunk : m) {
-            ws.release(chunk);
-        }
-        ws.release(mod);
+        mlpResidual(b, d, out, g, m, be, ws);
+        release(m, ws);
         return out;
     }
 
+    /** shift_msa, scale_msa, gate_msa, shift_mlp, scale_mlp, gate_mlp [G, D] from Linear(D, 6D)(sc). */
+    static Tensor[] modulation(DitWeights.Block b, int d, Tensor sc, Backend be, Workspace ws) {
+        Tensor mod = ws.allocate(DType.F32, sc.dim(0), 6L * d);
+        be.gemm().matmul(sc, b.adaWeight(), mod, Epilogue.linear(b.adaBias()));
+        Tensor[] m = new Tensor[6];
+        for (int k = 0; k < 6; k++) {
+            m[k] = ws.copy(mod.narrow(1, (long) k * d, d));
+        }
+        ws.release(mod);
+        return m;
+    }
+
+    /** LayerNorm (no affine) of x [N, T, D], modulated by shift and scale [G, D]: a fresh tensor. */
+    static Tensor normModulated(Tensor x, long g, Tensor shift, Tensor scale, Backend be, Workspace ws) {
+        Tensor h = ws.allocate(DType.F32, x.shape());
+        be.norms().layerNorm(x, null, null, 1e-6f, h);
+        Tensor hG = h.reshape(g, -1, x.dim(x.rank() - 1));
+        be.pointwise().modulate(hG, shift, scale, hG);
+        return h;
+    }
+
+    /** out += gate_mlp · MLP(LN(out)·(1 + scale_mlp) + shift_mlp), the GELU-tanh MLP. */
+    static void mlpResidual(DitWeights.Block b, int d, Tensor out, long g, Tensor[] m, Backend be, Workspace ws) {
+        Tensor h = normModulated(out, g, m[3], m[4], be, ws);
+        Tensor hidden = ws.allocate(DType.F32, out.dim(0), out.dim(1), 4L * d);
+        be.gemm().matmul(h, b.fc1Weight(), hidden, Epilogue.linear(b.fc1Bias()).withActivation(UnaryOp.GELU_TANH));
+        ws.release(h);
+        Tensor mlp = ws.allocate(DType.F32, out.dim(0), out.dim(1), d);
+        be.gemm().matmul(hidden, b.fc2Weight(), mlp, Epilogue.linear(b.fc2Bias()));
+        ws.release(hidden);
+        addGated(out.reshape(g, -1, d), mlp.reshape(g, -1, d), m[5], be);
+        ws.release(mlp);
+    }
+
+    static void release(Tensor[] m, Workspace ws) {
+        for (Tensor chunk : m) {
+            ws.release(chunk);
+        }
+    }
+
     /** x += gate[:, None, :] · y. */
-    private static void addGated(Tensor x, Tensor y, Tensor gate, Backend be) {
+    static void addGated(Tensor x, Tensor y, Tensor gate, Backend be) {
         be.pointwise().gatedAdd(x, y, gate, x);
     }
 }

@@ -55,6 +55,13 @@ public final class DitConfigs {
 
     /** From an original-layout state dict's shapes; the head count follows the paper's table (S 6, B 12, L and XL 16). */
     static DitConfig fromShapes(WeightStore store) {
+        int depth = (int) store.entries().stream().map(e -> BLOCK.matcher(e.name())).filter(Matcher::find)
+                .map(m -> m.group(1)).distinct().count();
+        return fromShapes(store, depth);
+    }
+
+    /** The same with the depth given (SparseDiT names its blocks by kind). */
+    static DitConfig fromShapes(WeightStore store, int depth) {
         TensorEntry x = need(store, "x_embedder.proj.weight"); // [D, C, p, p]
         TensorEntry pos = need(store, "pos_embed"); // [1, T, D]
         TensorEntry table = need(store, "y_embedder.embedding_table.weight"); // [classes + 1, D]
@@ -66,8 +73,6 @@ public final class DitConfigs {
         if (grid * grid != pos.shape().dim(1)) {
             throw new CheckpointException(store.source(), "pos_embed " + pos.shape() + " is not a square token grid");
         }
-        int depth = (int) store.entries().stream().map(e -> BLOCK.matcher(e.name())).filter(Matcher::find)
-                .map(m -> m.group(1)).distinct().count();
         int heads = switch (d) {
             case 384 -> 6;
             case 768 -> 12;

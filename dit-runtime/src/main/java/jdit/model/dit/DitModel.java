@@ -26,7 +26,7 @@ public final class DitModel implements AutoCloseable {
     private final DitWeights w;
     private final Workspace weightMemory;
 
-    private DitModel(DitConfig config, DitKeys layout, DitWeights w, Workspace weightMemory) {
+    DitModel(DitConfig config, DitKeys layout, DitWeights w, Workspace weightMemory) {
         this.config = config;
         this.layout = layout;
         this.w = w;
@@ -91,12 +91,27 @@ public final class DitModel implements AutoCloseable {
             ws.release(h);
             h = ordered;
         }
+        jdit.density.PoolSpan span = step.span(config.depth(), grid).orElse(null);
+        if (span != null && order != null) {
+            throw new IllegalArgumentException("token density cannot be combined with an attention method that reorders "
+                    + "tokens (nabla, sta)");
+        }
+        jdit.density.PooledStream pooled = null;
         for (int i = 0; i < config.depth(); i++) {
             step.probe().enter(i);
-            AttentionContext ctx = step.at(i, config.depth(), grid, config.numHeads(), config.hiddenSize() / config.numHeads());
+            if (span != null && i == span.first()) {
+                pooled = jdit.density.PooledStream.enter(h, grid, span, ws);
+                h = pooled.tokens(ws);
+            }
+            TokenGrid blockGrid = pooled != null ? pooled.grid() : grid;
+            AttentionContext ctx = step.at(i, config.depth(), blockGrid, config.numHeads(), config.hiddenSize() / config.numHeads());
             Tensor next = DitBlock.forward(w.blocks().get(i), config, h, sc, ctx, step.method(), be, ws);
             ws.release(h);
             h = next;
+            if (pooled != null && i == span.end() - 1) {
+                h = pooled.leave(h, be, ws);
+                pooled = null;
+            }
         }
         step.probe().enter(LayerProbe.OUTSIDE_BLOCKS);
         if (order != null) {

@@ -131,12 +131,29 @@ public final class WanModel implements AutoCloseable {
         }
         AxialRope.Tables tables = rope.tables(Arena.ofAuto(), grid.frames(), grid.height(), grid.width(),
                 order == null ? null : java.util.Arrays.stream(order).asLongStream().toArray());
+        jdit.density.PoolSpan span = step.span(config.numLayers(), grid).orElse(null);
+        if (span != null && order != null) {
+            throw new IllegalArgumentException("token density cannot be combined with an attention method that reorders "
+                    + "tokens (nabla, sta)");
+        }
+        jdit.density.PooledStream pooled = null;
+        AxialRope.Tables pooledTables = span == null ? null : rope.pooledTables(Arena.ofAuto(), span.pooled(grid), grid);
         for (int i = 0; i < config.numLayers(); i++) {
             step.probe().enter(i);
-            AttentionContext ctx = step.at(i, config.numLayers(), grid, config.numHeads(), config.headDim());
-            Tensor next = WanBlock.forward(w.blocks().get(i), config, h, e0, text, tables, ctx, step.method(), be, ws);
+            if (span != null && i == span.first()) {
+                pooled = jdit.density.PooledStream.enter(h, grid, span, ws);
+                h = pooled.tokens(ws);
+            }
+            TokenGrid g = pooled != null ? pooled.grid() : grid;
+            AttentionContext ctx = step.at(i, config.numLayers(), g, config.numHeads(), config.headDim());
+            Tensor next = WanBlock.forward(w.blocks().get(i), config, h, e0, text, pooled != null ? pooledTables : tables, ctx,
+                    step.method(), be, ws);
             ws.release(h);
             h = next;
+            if (pooled != null && i == span.end() - 1) {
+                h = pooled.leave(h, be, ws);
+                pooled = null;
+            }
         }
         step.probe().enter(LayerProbe.OUTSIDE_BLOCKS);
         if (order != null) {
