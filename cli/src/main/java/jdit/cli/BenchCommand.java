@@ -26,13 +26,13 @@ import picocli.CommandLine.Spec;
             "patches (7,800 tokens) with seeded random weights: the same report, self- and cross-attention apart (at most 3 reps).",
             "wan_vae: the Wan2.1 VAE's streaming decode with seeded weights (--vae-frames, --vae-size): time and peak memory.",
             "attention: the dense and block-sparse attention kernels at Wan2.1's 12 heads x 128 (--tokens), and block plans",
-            "of 50/25/10% of the tiles against the all-tiles plan (at most 3 reps).",
+            "of 50/25/10%% of the tiles against the all-tiles plan (at most 3 reps).",
             "methods: every attention method on a structured workload (frame, location and mixed heads; --grid, --methods):",
             "density, plan time and share, speed-up against dense and the output's relative error.",
             "methods_e2e: 3 steps of a 2-block Wan2.1-1.3B-shaped model (4 x 32 x 32 patches) per method from one seed:",
             "seconds per step, density, plan share and the PSNR of the final latent against dense.",
             "cuda: on an NVIDIA GPU (--device N), the cuBLAS BF16 and TF32 ceilings and the CUDA block-sparse kernel at",
-            "Wan2.1's head shape (--tokens) with all tiles and 50/25/10% plans: TFLOP/s and speed-up against all tiles."})
+            "Wan2.1's head shape (--tokens) with all tiles and 50/25/10%% plans: TFLOP/s and speed-up against all tiles."})
 final class BenchCommand implements Callable<Integer> {
     enum Suite { gemm, dit, wan, wan_vae, attention, methods, methods_e2e, cuda }
 

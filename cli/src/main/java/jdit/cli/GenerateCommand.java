@@ -134,6 +134,12 @@ final class GenerateCommand implements Callable<Integer> {
                     + "frames x 8x8-patch tiles; nabla and sta need patch grids in multiples of 8 (default ${DEFAULT-VALUE}).")
     String attention;
 
+    @Option(names = "--density", paramLabel = "METHOD", defaultValue = "dense",
+            description = "Token density: dense, or flex[:layers=A-B,schedule=F@P/...,time=T,semantic=S@P/.../S] (blocks A-B on "
+                    + "F x F pooled tokens while the steps' progress is below P; for SparseDiT models, semantic sets the "
+                    + "sparse grid per step). DiT, SparseDiT and Wan2.1 (default ${DEFAULT-VALUE}; see docs/density.md).")
+    String density;
+
     @Option(names = "--threads", paramLabel = "N", description = "CPU threads (default: all cores, ${DEFAULT-VALUE}).")
     int threads = Runtime.getRuntime().availableProcessors();
 
@@ -174,7 +180,8 @@ final class GenerateCommand implements Callable<Integer> {
             stop = interrupt;
             KnownLayout layout = LayoutRecognizer.recognise(store.entries()).map(LayoutMatch::layout).orElseThrow(() ->
                     new IllegalArgumentException(model + " is no model jdit recognises (see 'jdit inspect " + model + "')"));
-            boolean image = layout == KnownLayout.DIT_ORIGINAL || layout == KnownLayout.DIT_DIFFUSERS;
+            boolean image = layout == KnownLayout.DIT_ORIGINAL || layout == KnownLayout.DIT_DIFFUSERS
+                    || layout == KnownLayout.SPARSEDIT_ORIGINAL;
             Path base = output != null ? output : Path.of(image ? "out.png" : "out.mp4");
             // Images batch inside one forward; videos are too large for that and run one after another.
             long[] runs = image ? seeds : videoSeeds(seeds, batch);
@@ -182,7 +189,7 @@ final class GenerateCommand implements Callable<Integer> {
                 seed = runs[i];
                 output = runs.length == 1 ? output : numberedAny(base, i);
                 int code = switch (layout) {
-                    case DIT_ORIGINAL, DIT_DIFFUSERS -> new ImageGeneration(this).run(store);
+                    case DIT_ORIGINAL, DIT_DIFFUSERS, SPARSEDIT_ORIGINAL -> new ImageGeneration(this).run(store);
                     case WAN_ORIGINAL, WAN_DIFFUSERS -> new WanGeneration(this).run(store);
                     case LATTE_ORIGINAL -> new LatteGeneration(this).run(store);
                     default -> throw new IllegalArgumentException(model + " holds " + layout.description()

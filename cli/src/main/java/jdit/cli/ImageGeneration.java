@@ -54,8 +54,14 @@ final class ImageGeneration {
         long start = System.nanoTime();
         try (WeightStore vaeStore = Checkpoints.openComponent(o.vaePath(), "vae");
              CpuBackend cpu = CpuBackend.create(o.threads, true); Workspace out = new Workspace()) {
-            DitConfig config = DitConfigs.of(ditStore);
-            try (DitModel dit = DitModel.load(ditStore, config, o.dtype.dtype); SdVae sdVae = new SdVae(vaeStore, SdVaeConfig.of(vaeStore))) {
+            boolean sparse = jdit.model.dit.SparseDitModel.signature(ditStore).isPresent();
+            jdit.density.TokenDensity density = jdit.density.TokenDensities.create(o.density);
+            try (jdit.model.dit.ClassImageModel dit = sparse
+                         ? jdit.model.dit.SparseDitModel.load(ditStore, jdit.model.dit.SparseDitConfig.of(ditStore), o.dtype.dtype)
+                         : DitModel.load(ditStore, DitConfigs.of(ditStore), o.dtype.dtype);
+                 SdVae sdVae = new SdVae(vaeStore, SdVaeConfig.of(vaeStore))) {
+                DitConfig config = dit.ditConfig();
+                DitKeys layout = dit instanceof DitModel plain ? plain.layout() : DitKeys.ORIGINAL;
                 ClassImagePipeline pipeline = new ClassImagePipeline(dit, sdVae, cpu.backend());
                 int side = pipeline.imageSize();
                 if (o.size != null && !o.size.equals(Integer.toString(side)) && !o.size.equals(side + "x" + side)) {
@@ -66,7 +72,7 @@ final class ImageGeneration {
                 SamplerConfig sc = SamplerDefaults.dit().config().withSteps(steps).withLearnedVariance(respaced);
                 Sampler s = Samplers.byName(samplerName).create(sc);
                 GenerateCommand.GuidanceRule rule = o.guidance != GenerateCommand.GuidanceRule.auto ? o.guidance
-                        : dit.layout() == DitKeys.ORIGINAL ? GenerateCommand.GuidanceRule.dit : GenerateCommand.GuidanceRule.diffusers;
+                        : layout == DitKeys.ORIGINAL ? GenerateCommand.GuidanceRule.dit : GenerateCommand.GuidanceRule.diffusers;
                 Guidance g = cfgScale <= 1 ? null
                         : new DitChannelGuidance(cfgScale, rule == GenerateCommand.GuidanceRule.dit ? 3 : config.inChannels());
                 for (long cls : classes) {
@@ -76,12 +82,14 @@ final class ImageGeneration {
                     }
                 }
                 long[] labels = labels(classes, o.batch);
-                err.printf("jdit generate: DiT %s (%s layout, %d blocks, hidden %d, %s weights), %d px, %s %d steps, "
-                                + "cfg %s%s, seed %d, %d image(s) on %d threads%n", o.model.getFileName(),
-                        dit.layout().name().toLowerCase(), config.depth(), config.hiddenSize(), o.dtype, pipeline.imageSize(),
-                        samplerName, steps, cfgScale, g == null ? "" : " (" + rule + " rule)", o.seed, labels.length, o.threads);
+                err.printf("jdit generate: %s %s (%s layout, %d blocks, hidden %d, %s weights), %d px, %s %d steps, "
+                                + "cfg %s%s, seed %d, %d image(s) on %d threads%s%n", sparse ? "SparseDiT" : "DiT", o.model.getFileName(),
+                        layout.name().toLowerCase(), config.depth(), config.hiddenSize(), o.dtype, pipeline.imageSize(),
+                        samplerName, steps, cfgScale, g == null ? "" : " (" + rule + " rule)", o.seed, labels.length, o.threads,
+                        density == jdit.density.TokenDensity.DENSE ? "" : ", density " + density.describe());
                 err.flush();
-                ImageJob job = new ImageJob(labels, new CounterNoise(o.seed), s, respaced, g, AttentionMethods.create(o.attention));
+                ImageJob job = new ImageJob(labels, new CounterNoise(o.seed), s, respaced, g, AttentionMethods.create(o.attention),
+                        density);
                 Tensor images;
                 try (ProgressReporter progress = ProgressReporter.forConsole(err, "generate", steps, o.stop::requested)
                          .previewing(o.previews(output))) {
@@ -96,7 +104,7 @@ final class ImageGeneration {
                             new PngText("sampler", samplerName), new PngText("steps", Integer.toString(steps)),
                             new PngText("cfg-scale", g != null ? Float.toString(cfgScale) : "none"),
                             new PngText("guidance", g != null ? rule.name() : "none"), new PngText("dtype", o.dtype.name()),
-                            new PngText("attention", o.attention));
+                            new PngText("attention", o.attention), new PngText("density", density.describe()));
                     PngWriter.write(file, Rgb8Image.fromSigned(images.select(0, i)), texts);
                     written.add(file);
                 }

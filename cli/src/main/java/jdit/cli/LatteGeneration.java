@@ -79,6 +79,9 @@ final class LatteGeneration {
             params.put("steps", Integer.toString(steps));
             params.put("cfg-scale", g != null ? Float.toString(cfgScale) : "none");
             params.put("attention", o.attention);
+            if (jdit.density.TokenDensities.create(o.density) != jdit.density.TokenDensity.DENSE) {
+                throw new IllegalArgumentException("--density is for DiT, SparseDiT and Wan2.1 models; Latte runs dense");
+            }
             err.printf("jdit generate: Latte %s (%d blocks, hidden %d, %s), %d frames of %d px, %s %d steps, cfg %s, seed %d%n",
                     o.model.getFileName(), config.depth(), config.hiddenSize(), conditional ? "class " + label : "unconditional",
                     config.numFrames(), side, samplerName, steps, g != null ? cfgScale : "none", o.seed);

@@ -13,12 +13,12 @@ import picocli.CommandLine.Spec;
 
 /** {@code jdit profile attention}: the attention kernel and every method at Wan2.1's head shape, from one run. */
 @Command(name = "attention", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"The attention kernel and the sparse methods at Wan2.1's 12 heads x 128, from one run:",
-            "the dense kernel as a fraction of the FMA ceiling measured in the run and block plans keeping 50/25/10% of the",
-            "tiles against it (--tokens); then every method at its defaults on the structured workload (q and k built from",
-            "the 3D positions of the grid, so that some heads attend within frames and others across them, as trained",
-            "video models do): density, plan-building time and share, speed-up against dense and the output's relative",
-            "error (--grids). Large sizes take minutes: dense attention at 32k tokens is about 6.6 TFLOP."})
+        description = "The attention kernel and the sparse methods at Wan2.1's 12 heads x 128, from one run: the dense "
+                + "kernel as a fraction of the FMA ceiling measured in the run and block plans keeping 50/25/10%% of the tiles "
+                + "against it (--tokens); then every method at its defaults on the structured workload (q and k built from "
+                + "the 3D positions of the grid, so that some heads attend within frames and others across them, as trained "
+                + "video models do): density, plan-building time and share, speed-up against dense and the output's relative "
+                + "error (--grids). Large sizes take minutes: dense attention at 32k tokens is about 6.6 TFLOP.")
 final class ProfileAttentionCommand implements Callable<Integer> {
     @Option(names = "--tokens", split = ",", paramLabel = "N", defaultValue = "4096,16380,32760",
             description = "Sequence lengths for the kernel table (default ${DEFAULT-VALUE}: Wan2.1 grids of 1, 4 and 8 seconds).")

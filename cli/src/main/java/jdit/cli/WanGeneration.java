@@ -82,13 +82,15 @@ final class WanGeneration {
             params.put("frames", Integer.toString(frames));
             params.put("size", wh[0] + "x" + wh[1]);
             params.put("attention", o.attention);
+            jdit.density.TokenDensity density = jdit.density.TokenDensities.create(o.density);
+            params.put("density", density.describe());
             err.printf("jdit generate: Wan2.1 %s (%s layout, %d blocks, dim %d), %d frames of %dx%d, %s %d steps (shift %s), "
                             + "cfg %s, seed %d, %d threads%n", o.model.getFileName(), wan.layout().name().toLowerCase(),
                     config.numLayers(), config.dim(), frames, wh[0], wh[1], samplerName, steps, shift,
                     g != null ? cfgScale : "none", o.seed, o.threads);
             err.flush();
             VideoJob job = new VideoJob(text, negative, frames, wh[1], wh[0], new CounterNoise(o.seed), sampler, g,
-                    AttentionMethods.create(o.attention));
+                    AttentionMethods.create(o.attention), density);
             try (FrameSink sink = VideoOutput.open(o, wh[0], wh[1], fps, params);
                  ProgressReporter progress = ProgressReporter.forConsole(err, "generate", steps, o.stop::requested)
                          .previewing(o.previews(VideoOutput.path(o)))) {

@@ -26,8 +26,17 @@ class HelpTest {
         collect(new CommandLine(new Main()), commands);
         List<String> missing = new ArrayList<>();
         for (CommandSpec c : commands) {
+            // picocli formats descriptions: a bare % would print a warning instead of the text
+            for (String line : c.usageMessage().description()) {
+                if (line.replace("%%", "").replace("%n", "").contains("%")) {
+                    missing.add(c.qualifiedName() + ": unescaped % in \"" + line + "\"");
+                }
+            }
             for (OptionSpec o : c.options()) {
                 String text = String.join(" ", o.description());
+                if (text.replace("%%", "").replace("%n", "").contains("%")) {
+                    missing.add(c.qualifiedName() + " " + o.longestName() + ": unescaped %");
+                }
                 if (text.isBlank()) {
                     missing.add(c.qualifiedName() + " " + o.longestName() + ": no description");
                 }

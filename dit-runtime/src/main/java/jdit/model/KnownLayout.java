@@ -4,6 +4,7 @@ package jdit.model;
 public enum KnownLayout {
     DIT_ORIGINAL("DiT, original layout (facebookresearch/DiT)"),
     DIT_DIFFUSERS("DiT, diffusers layout (DiTTransformer2DModel)"),
+    SPARSEDIT_ORIGINAL("SparseDiT / FlexDiT, published layout (changsn/SparseDiT)"),
     LATTE_ORIGINAL("Latte, original layout (Vchitect/Latte)"),
     WAN_ORIGINAL("Wan2.1, original layout (Wan-Video/Wan2.1 WanModel)"),
     WAN_DIFFUSERS("Wan2.1, diffusers layout (WanTransformer3DModel)"),

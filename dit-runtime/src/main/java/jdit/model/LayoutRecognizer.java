@@ -56,6 +56,11 @@ public final class LayoutRecognizer {
                         + (dim("y_embedder.embedding_table.weight", 0) - 1) + " classes");
             }
         }
+        if (has("x_embedder.proj.weight") && has("dumbbell_blocks.0.token_merge_blocks.0.attn.q.weight")) {
+            return found(KnownLayout.SPARSEDIT_ORIGINAL, count("poolingformer_blocks") + " Poolingformer blocks, "
+                    + count("dumbbell_blocks") + " sparse-dense modules, " + count("normal_blocks") + " dense blocks, hidden "
+                    + dim("x_embedder.proj.weight", 0) + ", patch " + dim("x_embedder.proj.weight", 2));
+        }
         if (has("pos_embed.proj.weight") && has("transformer_blocks.0.norm1.linear.weight")) {
             return found(KnownLayout.DIT_DIFFUSERS, count("transformer_blocks") + " blocks, hidden "
                     + dim("pos_embed.proj.weight", 0) + ", patch " + dim("pos_embed.proj.weight", 2) + ", "

@@ -3,7 +3,7 @@ package jdit.pipeline;
 import jdit.attention.AttentionStep;
 import jdit.attention.GuidanceBranch;
 import jdit.backend.Backend;
-import jdit.model.dit.DitModel;
+import jdit.model.dit.ClassImageModel;
 import jdit.sampling.Sampler;
 import jdit.tensor.DType;
 import jdit.tensor.Tensor;
@@ -11,19 +11,19 @@ import jdit.tensor.Workspace;
 import jdit.vae.sd.SdVae;
 
 /**
- * Class-conditional image generation with a DiT and the SD VAE: noise -> sampler loop with the conditional and
+ * Class-conditional image generation with a DiT (or SparseDiT) and the SD VAE: noise -> sampler loop with the conditional and
  * unconditional (null class) branches batched into one forward -> guidance -> VAE decode. The step workspace is
  * reused across steps, so memory stays at one forward's worth.
  */
 public final class ClassImagePipeline {
-    private final DitModel dit;
+    private final ClassImageModel dit;
     private final SdVae vae;
     private final Backend backend;
     private long peakActivationBytes;
 
-    public ClassImagePipeline(DitModel dit, SdVae vae, Backend backend) {
-        if (dit.config().inChannels() != vae.config().latentChannels()) {
-            throw new IllegalArgumentException("the DiT takes " + dit.config().inChannels() + " latent channels, the VAE "
+    public ClassImagePipeline(ClassImageModel dit, SdVae vae, Backend backend) {
+        if (dit.ditConfig().inChannels() != vae.config().latentChannels()) {
+            throw new IllegalArgumentException("the DiT takes " + dit.ditConfig().inChannels() + " latent channels, the VAE "
                     + "makes " + vae.config().latentChannels());
         }
         this.dit = dit;
@@ -33,7 +33,7 @@ public final class ClassImagePipeline {
 
     /** Image side in pixels: the DiT's latent side times the VAE's downscale. */
     public int imageSize() {
-        return dit.config().inputSize() * vae.config().downscale();
+        return dit.ditConfig().inputSize() * vae.config().downscale();
     }
 
     /** The largest activation memory a generation held at once so far (weights not included). */
@@ -45,15 +45,15 @@ public final class ClassImagePipeline {
     public Tensor generate(ImageJob job, GenerationListener listener, Workspace out) {
         long[] classes = job.classes();
         int b = classes.length;
-        int c = dit.config().inChannels();
-        int side = dit.config().inputSize();
+        int c = dit.ditConfig().inChannels();
+        int side = dit.ditConfig().inputSize();
         Sampler sampler = job.sampler();
         int steps = sampler.timesteps().length;
         boolean guided = job.guidance() != null;
         long[] labels = guided ? new long[2 * b] : classes;
         if (guided) {
             System.arraycopy(classes, 0, labels, 0, b);
-            java.util.Arrays.fill(labels, b, 2 * b, dit.config().numClasses()); // the null class
+            java.util.Arrays.fill(labels, b, 2 * b, dit.ditConfig().numClasses()); // the null class
         }
         job.attention().reset();
         try (Workspace step = new Workspace()) {
@@ -61,7 +61,7 @@ public final class ClassImagePipeline {
             job.noise().next(x);
             backend.pointwise().scaleAdd(x, (float) sampler.initNoiseSigma(), x, 0f, x);
             Tensor input = out.allocate(DType.F32, labels.length, c, side, side);
-            Tensor guidedOut = out.allocate(DType.F32, b, dit.config().outChannels(), side, side);
+            Tensor guidedOut = out.allocate(DType.F32, b, dit.ditConfig().outChannels(), side, side);
             long start = System.nanoTime();
             for (int i = 0; i < steps; i++) {
                 if (listener.cancelled()) {
@@ -76,7 +76,7 @@ public final class ClassImagePipeline {
                 double[] ts = new double[labels.length];
                 java.util.Arrays.fill(ts, t);
                 AttentionStep as = new AttentionStep(job.attention(), i, steps, t,
-                        guided ? GuidanceBranch.BATCHED : GuidanceBranch.UNGUIDED);
+                        guided ? GuidanceBranch.BATCHED : GuidanceBranch.UNGUIDED).withDensity(job.density());
                 Tensor modelOut = dit.forward(input, ts, labels, as, backend, step);
                 if (guided) {
                     job.guidance().combine(modelOut.narrow(0, 0, b), modelOut.narrow(0, b, b), i, guidedOut,

@@ -11,7 +11,13 @@ import jdit.sampling.Sampler;
  * guidance (null for none: only the conditional branch runs) and the attention method.
  */
 public record ImageJob(long[] classes, NoiseSource noise, Sampler sampler, boolean samplerTakesVariance,
-                       Guidance guidance, AttentionMethod attention) {
+                       Guidance guidance, AttentionMethod attention, jdit.density.TokenDensity density) {
+    /** A job with every block on every token. */
+    public ImageJob(long[] classes, NoiseSource noise, Sampler sampler, boolean samplerTakesVariance, Guidance guidance,
+                    AttentionMethod attention) {
+        this(classes, noise, sampler, samplerTakesVariance, guidance, attention, jdit.density.TokenDensity.DENSE);
+    }
+
     public ImageJob {
         if (classes.length == 0) {
             throw new IllegalArgumentException("no image requested");

@@ -71,11 +71,13 @@ public final class TextVideoPipeline {
                 backend.pointwise().scaleAdd(x, (float) sampler.inputScale(i), x, 0f, input);
                 double[] ts = {t};
                 Tensor vc = model.forward(input, ts, cond,
-                        new AttentionStep(job.attention(), i, steps, t, guided ? GuidanceBranch.CONDITIONAL : GuidanceBranch.UNGUIDED),
+                        new AttentionStep(job.attention(), i, steps, t, guided ? GuidanceBranch.CONDITIONAL : GuidanceBranch.UNGUIDED)
+                                .withDensity(job.density()),
                         backend, step);
                 if (guided) {
                     Tensor vu = model.forward(input, ts, uncond,
-                            new AttentionStep(job.attention(), i, steps, t, GuidanceBranch.UNCONDITIONAL), backend, step);
+                            new AttentionStep(job.attention(), i, steps, t, GuidanceBranch.UNCONDITIONAL).withDensity(job.density()),
+                            backend, step);
                     job.guidance().combine(vc, vu, i, guidedOut, backend.pointwise());
                 } else {
                     vc.copyTo(guidedOut);

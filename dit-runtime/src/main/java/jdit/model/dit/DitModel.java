@@ -20,7 +20,7 @@ import jdit.tensor.Workspace;
  * sin-cos position table, timestep and label embeddings summed into c, adaLN-Zero blocks, the final layer and
  * unpatchify. Immutable after load; activations come from the caller's {@link Workspace}.
  */
-public final class DitModel implements AutoCloseable {
+public final class DitModel implements ClassImageModel, AutoCloseable {
     private final DitConfig config;
     private final DitKeys layout;
     private final DitWeights w;
@@ -62,6 +62,11 @@ public final class DitModel implements AutoCloseable {
         return config;
     }
 
+    @Override
+    public DitConfig ditConfig() {
+        return config;
+    }
+
     /** The key layout the checkpoint was found in. */
     public DitKeys layout() {
         return layout;
@@ -76,6 +81,7 @@ public final class DitModel implements AutoCloseable {
      * The same with every self-attention planned by {@code step}'s method. The result comes from {@code ws}; the
      * intermediates go back to it as the forward proceeds.
      */
+    @Override
     public Tensor forward(Tensor x, double[] t, long[] y, AttentionStep step, Backend be, Workspace ws) {
         Tensor c = conditioning(t, y, be, ws); // [N, D]
         Tensor sc = ws.allocate(DType.F32, c.shape());

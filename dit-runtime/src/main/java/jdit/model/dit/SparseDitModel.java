@@ -24,7 +24,7 @@ import jdit.tensor.Workspace;
  * any S runs with the same weights. The published code reads an unset {@code longshortcut} in {@code forward}; that
  * branch stored skips it never used, so it is left out here.
  */
-public final class SparseDitModel implements AutoCloseable {
+public final class SparseDitModel implements ClassImageModel, AutoCloseable {
     private final SparseDitConfig config;
     private final SparseDitWeights w;
     private final DitModel stem;
@@ -52,11 +52,17 @@ public final class SparseDitModel implements AutoCloseable {
         return config;
     }
 
+    @Override
+    public DitConfig ditConfig() {
+        return config.base();
+    }
+
     public long weightBytes() {
         return weightMemory.peakBytes();
     }
 
     /** The model output [N, outC, H, W] for latents x [N, C, H, W] at timesteps t with labels y. */
+    @Override
     public Tensor forward(Tensor x, double[] t, long[] y, AttentionStep step, Backend be, Workspace ws) {
         DitConfig base = config.base();
         int d = base.hiddenSize();

@@ -186,6 +186,20 @@ class SparseDitTest {
     }
 
     @Test
+    void thePublishedLayoutIsRecognisedAndItsConfigReadFromNamesAndShapes() {
+        SparseDitConfig published = SparseDitConfig.published(DitConfigs.preset("DiT-XL/2", 512));
+        try (SeededWeights w = new SeededWeights(SparseDitParameters.layout(published), 1)) {
+            var match = jdit.model.LayoutRecognizer.recognise(w.entries()).orElseThrow();
+            assertEquals(jdit.model.KnownLayout.SPARSEDIT_ORIGINAL, match.layout());
+            assertEquals("2 Poolingformer blocks, 4 sparse-dense modules, 2 dense blocks, hidden 1152, patch 2", match.details());
+            assertEquals(published, SparseDitConfig.of(w), "no metadata: 16 heads from the paper's table, 8 x 8 sparse tokens");
+            // stem and head 12; Poolingformer 10 each, token merge 12, DiT blocks 10, recovery 16: 12 + 2·10 + 4·(12 + 3·10 +
+            // 16 + 10) + 2·10, the state dict of models.py's DiT_XL_2 counted from its modules
+            assertEquals(324, w.entries().size());
+        }
+    }
+
+    @Test
     void theRecoveryMergeAtItsInitialisationReturnsTheDenseSkip() {
         int d = 8;
         try (Arena a = Arena.ofShared(); Workspace ws = new Workspace()) {
