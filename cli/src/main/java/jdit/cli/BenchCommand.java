@@ -104,7 +104,9 @@ final class BenchCommand implements Callable<Integer> {
             }
             spec.commandLine().getErr().println("jdit bench cuda: cuBLAS ceilings, then the block-sparse kernel at "
                     + java.util.Arrays.toString(attentionTokens) + " tokens...");
-            var o = new jdit.profile.CudaAttentionBench.Options(device, attentionTokens, 12, 128, reps);
+            var cuda = new jdit.backend.cuda.CudaOptions(java.nio.file.Path.of(System.getProperty("user.home"), ".cache", "jdit", "cuda"),
+                    java.util.Optional.ofNullable(System.getenv("JDIT_NVRTC")).map(java.nio.file.Path::of));
+            var o = new jdit.profile.CudaAttentionBench.Options(device, cuda, attentionTokens, 12, 128, reps);
             spec.commandLine().getOut().print(jdit.profile.CudaAttentionBench.render(jdit.profile.CudaAttentionBench.run(o)));
             return 0;
         }

@@ -39,6 +39,8 @@ import picocli.CommandLine.Spec;
 final class ProfileCommand implements Callable<Integer> {
     /** The methods the no-argument run compares, warm-ups shortened to fit its 3 steps. */
     static final List<String> DEFAULT_METHODS = List.of("dense", "svg", "nabla", "sta:3x3x3,warmup=1", "lite", "nabla+lite");
+    /** The density methods the no-argument run adds (when neither -a nor --density is given). */
+    static final List<String> DEFAULT_DENSITIES = List.of("flex");
 
     @Option(names = "--preset", paramLabel = "NAME", defaultValue = "wan2.1-1.3b",
             description = "Architecture with seeded random weights: dit-xl-2-256, dit-xl-2-512, wan2.1-1.3b, wan2.1-14b or "
@@ -72,6 +74,12 @@ final class ProfileCommand implements Callable<Integer> {
                     + "'jdit generate --attention'. Default: dense, svg, nabla, sta:3x3x3,warmup=1, lite, nabla+lite.")
     List<String> methods;
 
+    @Option(names = "--density", paramLabel = "METHOD", split = ";",
+            description = "Token-density methods, separated by ';', each run with dense attention after the attention methods "
+                    + "and compared with dense: FLOPs counted from every op's real shape, seconds, fidelity; for example "
+                    + "flex or flex:layers=7-20,schedule=2@0.5 (default: flex when no -a is given, else none).")
+    List<String> densities = List.of();
+
     @Option(names = {"-s", "--seed"}, paramLabel = "N", defaultValue = "0", description = "Noise seed (default ${DEFAULT-VALUE}).")
     long seed;
 
@@ -98,18 +106,24 @@ final class ProfileCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--steps, --frames and --threads must be positive, --layers at least 0");
         }
         List<String> chosen = methods == null || methods.isEmpty() ? DEFAULT_METHODS : methods;
+        if ((methods == null || methods.isEmpty()) && densities.isEmpty()) {
+            densities = DEFAULT_DENSITIES;
+        }
         for (String m : chosen) {
             AttentionMethods.create(m); // an unknown name or parameter fails here, before any weights are made
+        }
+        for (String d : densities) {
+            jdit.density.TokenDensities.create(d);
         }
         int[] wh = parseSize(size);
         PrintWriter err = spec.commandLine().getErr();
         boolean presetRun = model == null;
         ProfiledModels.Spec what = new ProfiledModels.Spec(model, preset, presetRun ? layers : 0, frames, wh[0], wh[1], vae, dtype.dtype);
-        ProfileOptions options = new ProfileOptions(steps, chosen, seed, threads);
+        ProfileOptions options = new ProfileOptions(steps, chosen, seed, threads, densities);
         long start = System.nanoTime();
         ProfileReport report;
         try (ProfiledModel m = ProfiledModels.open(what)) {
-            int total = options.steps() * (int) chosen.stream().filter(s -> !s.equals("dense")).count() + options.steps();
+            int total = options.steps() * ((int) chosen.stream().filter(s -> !s.equals("dense")).count() + 1 + densities.size());
             err.printf("jdit profile: %s, grid %s (%,d tokens), %d steps x %d methods, %d threads%n", m.description(), m.grid(),
                     m.grid().tokens(), steps, total / steps, threads);
             err.flush();

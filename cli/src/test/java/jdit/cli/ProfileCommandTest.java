@@ -32,8 +32,11 @@ class ProfileCommandTest {
             assertTrue(run.out().contains(m.split("[:+]")[0]), m + " in the table:\n" + run.out());
         }
         JsonObject json = JsonParser.parseString(Files.readString(dir.resolve("report.json"))).getAsJsonObject();
-        assertEquals(ProfileCommand.DEFAULT_METHODS.size(), json.getAsJsonArray("methods").size());
+        int runs = ProfileCommand.DEFAULT_METHODS.size() + ProfileCommand.DEFAULT_DENSITIES.size();
+        assertEquals(runs, json.getAsJsonArray("methods").size());
         assertEquals("dense", json.getAsJsonArray("methods").get(0).getAsJsonObject().get("spec").getAsString());
+        assertTrue(json.getAsJsonArray("methods").get(runs - 1).getAsJsonObject().get("spec").getAsString()
+                .startsWith("dense+flex:"), "the default density run comes last");
         assertEquals(128, json.getAsJsonObject("setup").get("tokens").getAsInt());
         assertTrue(json.getAsJsonObject("machine").get("fmaGflops").getAsDouble() > 0);
         String html = Files.readString(dir.resolve("report.html"));
@@ -43,8 +46,8 @@ class ProfileCommandTest {
             assertTrue(refs.group(1).startsWith("data:image/png;base64,"), "the page refers to " + refs.group(1));
             images++;
         }
-        // four charts, and a density heatmap per sparse method
-        assertEquals(4 + ProfileCommand.DEFAULT_METHODS.size() - 1, images);
+        // four charts, and a density heatmap per run after dense
+        assertEquals(4 + runs - 1, images);
         try (var files = Files.list(dir)) {
             assertEquals(2, files.count(), "no temporary files left behind");
         }

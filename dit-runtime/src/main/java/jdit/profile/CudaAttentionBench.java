@@ -20,7 +20,7 @@ import jdit.tensor.Tensor;
  * against all tiles. Rates are medians of {@code reps} runs, each timed from launch to stream completion.
  */
 public final class CudaAttentionBench {
-    public record Options(int device, int[] tokens, int heads, int headDim, int reps) {
+    public record Options(int device, jdit.backend.cuda.CudaOptions cuda, int[] tokens, int heads, int headDim, int reps) {
     }
 
     private CudaAttentionBench() {
@@ -28,7 +28,7 @@ public final class CudaAttentionBench {
 
     public static List<BenchRow> run(Options o) {
         List<BenchRow> rows = new ArrayList<>();
-        try (CudaContext ctx = CudaContext.open(o.device()); Arena arena = Arena.ofShared()) {
+        try (CudaContext ctx = CudaContext.open(o.device(), o.cuda()); Arena arena = Arena.ofShared()) {
             Backend gpu = CudaBackend.create(ctx);
             Backend exact = CudaBackend.create(ctx, true);
             double bf16 = gemmRate(ctx, gpu, DType.BF16, 8192, o.reps());

@@ -25,6 +25,11 @@ final class LatteProfiled extends ProfiledBase {
     }
 
     @Override
+    public boolean supportsDensity() {
+        return false;
+    }
+
+    @Override
     public long[] latentShape() {
         LatteConfig c = model.config();
         return new long[] {1, c.inChannels(), c.numFrames(), c.inputSize(), c.inputSize()};

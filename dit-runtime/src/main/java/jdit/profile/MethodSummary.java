@@ -48,7 +48,7 @@ final class MethodSummary {
         double denseAttention = attentionSeconds(dense);
         long negligible = records.stream().mapToLong(RecordingMethod.PlanRecord::negligibleTiles).sum();
         boolean identical = Double.isInfinite(score.psnr());
-        return new ProfileReport.MethodProfile(spec, run.method().description(), seconds, seconds / steps,
+        return new ProfileReport.MethodProfile(spec, run.description(), seconds, seconds / steps,
                 fraction(gflop, seconds, ceiling), denseSeconds / seconds, attention, attention == 0 ? 0 : denseAttention / attention,
                 plan, plan + attention == 0 ? 0 : plan / (plan + attention), mean(density), negligible,
                 identical ? null : score.psnr(), score.ssim(), identical, score.decodeSeconds(), run.peakBytes(), stepRows, layerRows, ops, density);

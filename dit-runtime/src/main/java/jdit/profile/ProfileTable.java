@@ -17,11 +17,12 @@ public final class ProfileTable {
                 s.grid(), s.tokens(), s.layers(), s.heads(), s.steps(), s.sampler(), s.seed(), m.threads()));
         sb.append(f("FMA ceiling measured now: %.0f GFLOP/s; gemm: %s; fidelity on %s against dense%n%n", m.fmaGflops(),
                 m.gemmKernel(), s.fidelityOf()));
-        sb.append(f("%-40s %7s %8s %8s %9s %8s %7s %9s %7s %9s%n", "method", "s/step", "of FMA", "speed-up", "attn x", "density",
-                "plan %", "PSNR dB", "SSIM", "peak MiB"));
+        sb.append(f("%-40s %7s %10s %8s %8s %9s %8s %7s %9s %7s %9s%n", "method", "s/step", "GFLOP/step", "of FMA", "speed-up",
+                "attn x", "density", "plan %", "PSNR dB", "SSIM", "peak MiB"));
         for (ProfileReport.MethodProfile p : r.methods()) {
-            sb.append(f("%-40s %7.2f %8.2f %7.2fx %8.2fx %8.3f %6.1f%% %9s %7.4f %9.0f%n", clip(p.description(), 40), p.secondsPerStep(),
-                    p.fractionOfCeiling(), p.speedup(), p.attentionSpeedup(), p.meanDensity(), 100 * p.planShare(),
+            double gflop = p.steps().stream().mapToDouble(ProfileReport.StepProfile::gflop).average().orElse(0);
+            sb.append(f("%-40s %7.2f %10.1f %8.2f %7.2fx %8.2fx %8.3f %6.1f%% %9s %7.4f %9.0f%n", clip(p.description(), 40),
+                    p.secondsPerStep(), gflop, p.fractionOfCeiling(), p.speedup(), p.attentionSpeedup(), p.meanDensity(), 100 * p.planShare(),
                     p.identicalToDense() ? "identical" : f("%.1f", p.psnr()), p.ssim(), p.peakActivationBytes() / 1048576.0));
         }
         List<ProfileReport.MethodProfile> ms = r.methods();

@@ -37,6 +37,11 @@ public interface ProfiledModel extends AutoCloseable {
     long weightBytes();
 
     /** Work done once before any timing (embedding the text); {@code ws} lives as long as the profile. */
+    /** Whether the model's forward honours the step's token density (DiT and Wan2.1 do, Latte does not). */
+    default boolean supportsDensity() {
+        return true;
+    }
+
     default void prepare(Backend be, Workspace ws) {
     }
 

@@ -1,5 +1,8 @@
 package jdit.profile;
 
+import jdit.density.TokenDensities;
+import jdit.density.TokenDensity;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -31,23 +34,34 @@ public final class Profiler {
     }
 
     public ProfileReport run(ProfileOptions.Progress progress) {
-        List<String> specs = new ArrayList<>(options.methods());
-        specs.removeIf(s -> s.equals("dense"));
-        specs.addFirst("dense");
-        List<RecordingMethod> methods = specs.stream().map(s -> new RecordingMethod(AttentionMethods.create(s))).toList();
+        List<String> attention = new ArrayList<>(options.methods());
+        attention.removeIf(s -> s.equals("dense"));
+        attention.addFirst("dense");
+        List<String> specs = new ArrayList<>(attention); // the labels: attention methods, then dense+density runs
+        List<TokenDensity> densities = new ArrayList<>(java.util.Collections.nCopies(attention.size(), TokenDensity.DENSE));
+        for (String d : options.densities()) {
+            TokenDensity density = TokenDensities.create(d);
+            if (density != TokenDensity.DENSE && !model.supportsDensity()) {
+                throw new IllegalArgumentException("token density runs on DiT and Wan2.1 models, not " + model.description());
+            }
+            attention.add("dense");
+            specs.add("dense+" + density.describe());
+            densities.add(density);
+        }
+        List<RecordingMethod> methods = attention.stream().map(s -> new RecordingMethod(AttentionMethods.create(s))).toList();
         try (CpuBackend cpu = CpuBackend.create(options.threads(), true); Workspace keep = new Workspace();
              Workspace step = new Workspace()) {
             double ceiling = Ceilings.fmaGflops(cpu.parallel(), 3, 20_000_000L);
             Backend be = cpu.backend();
             model.prepare(be, keep);
             warmUp(be, step);
-            for (String spec : specs) {
+            for (String spec : new java.util.LinkedHashSet<>(attention)) {
                 warmPlans(AttentionMethods.create(spec), be, step); // a separate instance: nothing recorded, no state kept
             }
             List<MethodRun> runs = new ArrayList<>();
             for (int m = 0; m < methods.size(); m++) {
                 int index = m;
-                runs.add(runMethod(methods.get(m), be, keep, step,
+                runs.add(runMethod(methods.get(m), densities.get(m), be, keep, step,
                         (s, n) -> progress.stepDone(specs.get(index), index, specs.size(), s, n)));
             }
             FidelityScores scores = FidelityScores.against(runs.getFirst().result(), model, be, step);
@@ -68,7 +82,11 @@ public final class Profiler {
 
     /** One method's raw measurements: the final latent (from the profile's workspace), its op stats and steps. */
     record MethodRun(RecordingMethod method, Tensor result, OpStats stats, double[] stepSeconds, double[] stepGflop,
-                     double[] timesteps, long peakBytes) {
+                     double[] timesteps, long peakBytes, TokenDensity density) {
+        /** The attention method, and the density method when one pools. */
+        String description() {
+            return density == TokenDensity.DENSE ? method.description() : method.description() + "; density " + density.describe();
+        }
     }
 
     private interface StepDone {
@@ -113,7 +131,8 @@ public final class Profiler {
         ws.releaseAll();
     }
 
-    private MethodRun runMethod(RecordingMethod method, Backend be, Workspace keep, Workspace step, StepDone done) {
+    private MethodRun runMethod(RecordingMethod method, TokenDensity density, Backend be, Workspace keep, Workspace step,
+                                StepDone done) {
         int steps = options.steps();
         Sampler sampler = model.sampler(steps);
         CounterNoise noise = new CounterNoise(options.seed());
@@ -134,8 +153,8 @@ public final class Profiler {
             long t0 = System.nanoTime();
             stats.enter(jdit.attention.LayerProbe.OUTSIDE_BLOCKS);
             timed.pointwise().scaleAdd(x, (float) sampler.inputScale(i), x, 0f, input);
-            Tensor prediction = model.predict(input, t, new AttentionStep(method, i, steps, t, GuidanceBranch.UNGUIDED, stats),
-                    timed, step);
+            Tensor prediction = model.predict(input, t, new AttentionStep(method, i, steps, t, GuidanceBranch.UNGUIDED, stats)
+                    .withDensity(density), timed, step);
             sampler.step(prediction, i, x, noise, timed.pointwise());
             seconds[i] = (System.nanoTime() - t0) / 1e9;
             gflop[i] = (stats.totalFlops() - flopsBefore) / 1e9;
@@ -144,7 +163,7 @@ public final class Profiler {
             done.done(i + 1, steps);
         }
         keep.release(input);
-        return new MethodRun(method, x, stats, seconds, gflop, sampler.timesteps().clone(), peak);
+        return new MethodRun(method, x, stats, seconds, gflop, sampler.timesteps().clone(), peak, density);
     }
 
     /** Closes a resource that may be null, keeping the first failure's exception. */

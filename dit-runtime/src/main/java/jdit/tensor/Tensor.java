@@ -39,18 +39,27 @@ public final class Tensor {
 
     /** A contiguous tensor over {@code segment} starting at byte 0; the segment must hold exactly or more than the elements. */
     public static Tensor of(MemorySegment segment, DType dtype, Shape shape) {
-        long need = Math.multiplyExact(shape.numel(), (long) dtype.byteSize());
-        if (segment.byteSize() < need) {
-            throw new IllegalArgumentException("segment of " + segment.byteSize() + " bytes is too small for "
-                    + dtype + shape + " (" + need + " bytes)");
-        }
-        return new Tensor(dtype, shape, shape.contiguousStrides(), 0, segment, Device.CPU);
+        return over(segment, dtype, shape, Device.CPU);
     }
 
-    /**
-     * A strided view over {@code segment}: element {@code idx} lives at byte {@code (offset + sum idx[i]*strides[i]) * size}.
-     * Every reachable element is checked to lie inside the segment (strides must be non-negative).
-     */
+    /** A contiguous tensor over device memory: {@code memory}'s address is the device pointer, never read on the host. */
+    public static Tensor onDevice(MemorySegment memory, DType dtype, Shape shape, Device device) {
+        if (device.kind() == Device.Kind.CPU) {
+            throw new IllegalArgumentException("onDevice is for device memory; use of() for host memory");
+        }
+        return over(memory, dtype, shape, device);
+    }
+
+    private static Tensor over(MemorySegment segment, DType dtype, Shape shape, Device device) {
+        long need = Math.multiplyExact(shape.numel(), (long) dtype.byteSize());
+        if (segment.byteSize() < need) {
+            throw new IllegalArgumentException("memory of " + segment.byteSize() + " bytes is too small for " + dtype + shape
+                    + " (" + need + " bytes)");
+        }
+        return new Tensor(dtype, shape, shape.contiguousStrides(), 0, segment, device);
+    }
+
+    /** A strided view: element idx at byte (offset + Σ idx[i]·strides[i])·size, every one checked inside the segment. */
     public static Tensor view(MemorySegment segment, DType dtype, Shape shape, long[] strides, long offset) {
         ViewMath.checkFits(segment.byteSize(), dtype, shape, strides, offset);
         return new Tensor(dtype, shape, strides.clone(), offset, segment, Device.CPU);
@@ -136,10 +145,7 @@ public final class Tensor {
         return host();
     }
 
-    /**
-     * The address of element [0,...,0], for device tensors the device pointer: what a native call on the tensor's
-     * device takes.
-     */
+    /** The address of element [0,...,0] (for device tensors the device pointer), as native calls take it. */
     public long address() {
         return segment.address() + offset * dtype.byteSize();
     }
@@ -150,22 +156,6 @@ public final class Tensor {
             throw new IllegalStateException("this tensor lives on " + device + "; copy it to the host to read it from Java");
         }
         return segment;
-    }
-
-    /**
-     * A contiguous tensor over device memory: {@code memory} spans the allocation (its address is the device pointer;
-     * it must never be dereferenced on the host), {@code device} is where it lives.
-     */
-    public static Tensor onDevice(MemorySegment memory, DType dtype, Shape shape, Device device) {
-        if (device.kind() == Device.Kind.CPU) {
-            throw new IllegalArgumentException("onDevice is for device memory; use of() for host memory");
-        }
-        long need = Math.multiplyExact(shape.numel(), (long) dtype.byteSize());
-        if (memory.byteSize() < need) {
-            throw new IllegalArgumentException("device allocation of " + memory.byteSize() + " bytes is too small for "
-                    + dtype + shape + " (" + need + " bytes)");
-        }
-        return new Tensor(dtype, shape, shape.contiguousStrides(), 0, memory, device);
     }
 
     public Device device() {
@@ -353,14 +343,7 @@ public final class Tensor {
     }
 
     private long flatByteOffset(long flat) {
-        long e = offset;
-        long rem = flat;
-        for (int i = rank() - 1; i >= 0; i--) {
-            long d = shape.dim(i);
-            e += (rem % d) * strides[i];
-            rem /= d;
-        }
-        return e * dtype.byteSize();
+        return ViewMath.flatElement(shape, strides, offset, flat) * dtype.byteSize();
     }
 
     double readDouble(long b) {

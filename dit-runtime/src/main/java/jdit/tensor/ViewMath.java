@@ -113,4 +113,16 @@ final class ViewMath {
                     + " offset " + offset + " reaches past the " + bytes + "-byte segment");
         }
     }
+
+    /** The element offset of element number {@code flat}, in row-major order, of a strided view. */
+    static long flatElement(Shape shape, long[] strides, long offset, long flat) {
+        long e = offset;
+        long rem = flat;
+        for (int i = shape.rank() - 1; i >= 0; i--) {
+            long d = shape.dim(i);
+            e += (rem % d) * strides[i];
+            rem /= d;
+        }
+        return e;
+    }
 }

@@ -38,6 +38,7 @@ public final class CudaContext implements AutoCloseable {
     private final CUstream_st stream = new CUstream_st();
     private final cublasContext blas = new cublasContext();
     private final Nvrtc nvrtc;
+    private final Path kernelCache;
     private final String arch;
     private final int maxSharedOptIn;
     private final Map<String, CUmod_st> modules = new HashMap<>();
@@ -45,9 +46,10 @@ public final class CudaContext implements AutoCloseable {
     private final Map<Long, Long> allocations = new HashMap<>();
     private final Map<CUfunc_st, Integer> sharedSet = new IdentityHashMap<>();
 
-    private CudaContext(int index, Nvrtc nvrtc) {
+    private CudaContext(int index, Nvrtc nvrtc, Path kernelCache) {
         this.device = Device.cuda(index);
         this.nvrtc = nvrtc;
+        this.kernelCache = kernelCache;
         check(cudart.cudaSetDevice(index), "cudaSetDevice(" + index + ")");
         int[] major = new int[1];
         int[] minor = new int[1];
@@ -62,8 +64,8 @@ public final class CudaContext implements AutoCloseable {
         checkBlas(cublas.cublasSetStream_v2(blas, stream), "cublasSetStream");
     }
 
-    /** The context of device {@code index}; needs {@link CudaProbe#available()} and NVRTC on the library path. */
-    public static CudaContext open(int index) {
+    /** The context of device {@code index}; needs {@link CudaProbe#available()} and NVRTC where the options say. */
+    public static CudaContext open(int index, CudaOptions options) {
         CudaProbe.Result probe = CudaProbe.result();
         if (!probe.available()) {
             throw new CudaException("no CUDA device: " + probe.reason());
@@ -72,9 +74,9 @@ public final class CudaContext implements AutoCloseable {
             throw new IllegalArgumentException("cuda:" + index + " does not exist; this machine has " + probe.devices()
                     + " device(s), cuda:0 to cuda:" + (probe.devices() - 1));
         }
-        Nvrtc nvrtc = Nvrtc.load().orElseThrow(() -> new CudaException(
+        Nvrtc nvrtc = Nvrtc.load(options.nvrtcLibrary()).orElseThrow(() -> new CudaException(
                 "libnvrtc.so.13 was not found: put the CUDA 13 lib directory on LD_LIBRARY_PATH or set JDIT_NVRTC"));
-        return new CudaContext(index, nvrtc);
+        return new CudaContext(index, nvrtc, options.kernelCache());
     }
 
     public Device device() {
@@ -209,7 +211,7 @@ public final class CudaContext implements AutoCloseable {
 
     /** The cubin of {@code text} for this device, from the disk cache or compiled and stored there. */
     private byte[] cached(String text, String name) {
-        Path dir = Path.of(System.getProperty("user.home"), ".cache", "jdit", "cuda");
+        Path dir = kernelCache;
         Path file = dir.resolve(sha256(nvrtc.version() + "\n" + arch + "\n" + text) + ".cubin");
         try {
             if (Files.isRegularFile(file)) {

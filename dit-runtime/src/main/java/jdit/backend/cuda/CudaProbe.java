@@ -32,9 +32,6 @@ public final class CudaProbe {
     }
 
     private static Result probe() {
-        if (!"amd64".equals(System.getProperty("os.arch")) && !"x86_64".equals(System.getProperty("os.arch"))) {
-            return new Result(0, "the CUDA bindings shipped are for linux-x86_64, this is " + System.getProperty("os.arch"));
-        }
         try {
             Loader.load(cudart.class);
             int[] n = new int[1];

@@ -14,8 +14,8 @@ import java.util.Optional;
 
 /**
  * NVRTC through FFM: CUDA C source to a cubin (for {@code sm_XY}) or PTX (for {@code compute_XY}). NVRTC needs no
- * driver and no GPU, so the kernel sources compile (and are checked) anywhere libnvrtc is found: {@code JDIT_NVRTC}
- * (the library file) or the library path ({@code libnvrtc.so.13}, {@code libnvrtc.so}).
+ * driver and no GPU, so the kernel sources compile (and are checked) anywhere libnvrtc is found: a given library file
+ * or the library path ({@code libnvrtc.so.13}, {@code libnvrtc.so}).
  */
 public final class Nvrtc {
     private static final Linker LINKER = Linker.nativeLinker();
@@ -55,13 +55,13 @@ public final class Nvrtc {
         return LINKER.downcallHandle(lib.find(name).orElseThrow(() -> new CudaException(name + " not found in libnvrtc")), fd);
     }
 
-    /** NVRTC when a library can be loaded, else empty with nothing thrown. */
-    public static Optional<Nvrtc> load() {
-        String explicit = System.getenv("JDIT_NVRTC");
-        List<String> names = explicit != null ? List.of(explicit) : List.of("libnvrtc.so.13", "libnvrtc.so.12", "libnvrtc.so");
+    /** NVRTC from {@code library}, or from the library path when empty; empty with nothing thrown when none loads. */
+    public static Optional<Nvrtc> load(Optional<Path> library) {
+        List<String> names = library.isPresent() ? List.of(library.get().toString())
+                : List.of("libnvrtc.so.13", "libnvrtc.so.12", "libnvrtc.so");
         for (String name : names) {
             try {
-                SymbolLookup lib = explicit != null ? SymbolLookup.libraryLookup(Path.of(name), Arena.global())
+                SymbolLookup lib = library.isPresent() ? SymbolLookup.libraryLookup(Path.of(name), Arena.global())
                         : SymbolLookup.libraryLookup(name, Arena.global());
                 return Optional.of(new Nvrtc(lib));
             } catch (Throwable e) {

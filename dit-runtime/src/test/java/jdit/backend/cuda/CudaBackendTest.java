@@ -46,7 +46,7 @@ class CudaBackendTest {
     @BeforeAll
     static void open() {
         if (CudaProbe.available()) {
-            ctx = CudaContext.open(0);
+            ctx = CudaContext.open(0, CudaSourcesTest.options());
             gpu = CudaBackend.create(ctx, true);
             tensorCores = CudaBackend.create(ctx);
         } else {

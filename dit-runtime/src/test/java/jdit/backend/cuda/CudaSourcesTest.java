@@ -20,6 +20,12 @@ class CudaSourcesTest {
         "unary_f32", "binary_f32", "scale_add_f32", "modulate_f32", "gated_add_f32", "gemm_epilogue_f32", "layer_norm_f32",
         "rms_norm_f32", "group_norm_f32", "softmax_f32", "rope_f32", "reduce_f32", "im2col3d_f32", "conv_scatter_f32"};
 
+    /** Tests read the environment here: JDIT_NVRTC names the library; kernels cache under the build folder. */
+    static CudaOptions options() {
+        return new CudaOptions(java.nio.file.Path.of("target", "cuda-kernels"),
+                Optional.ofNullable(System.getenv("JDIT_NVRTC")).map(java.nio.file.Path::of));
+    }
+
     @Test
     void theProbeAnswersOnAnyMachine() {
         CudaProbe.Result first = CudaProbe.result();
@@ -29,7 +35,7 @@ class CudaSourcesTest {
 
     @Test
     void kernelSourcesCompileForAmpereAndHopper() {
-        Optional<Nvrtc> nvrtc = Nvrtc.load();
+        Optional<Nvrtc> nvrtc = Nvrtc.load(options().nvrtcLibrary());
         if (nvrtc.isEmpty()) {
             System.err.println("CudaSourcesTest: kernel compilation skipped, libnvrtc not found (set JDIT_NVRTC to libnvrtc.so.13)");
         }
@@ -61,7 +67,7 @@ class CudaSourcesTest {
 
     @Test
     void aBrokenSourceReportsTheCompilerLog() {
-        Optional<Nvrtc> nvrtc = Nvrtc.load();
+        Optional<Nvrtc> nvrtc = Nvrtc.load(options().nvrtcLibrary());
         assumeTrue(nvrtc.isPresent(), "skipped: libnvrtc not found");
         CudaException e = org.junit.jupiter.api.Assertions.assertThrows(CudaException.class,
                 () -> nvrtc.get().compile("extern \"C\" __global__ void k() { undefined_thing(); }", "bad.cu", "compute_90"));
