@@ -53,6 +53,7 @@ public final class GridPooling {
         MemorySegment src = x.data();
         MemorySegment dst = out.data();
         double[] acc = new double[d];
+        float[] row = new float[d];
         for (long b = 0; b < x.dim(0); b++) {
             long inBase = b * g.tokens();
             long outBase = b * p.tokens();
@@ -64,18 +65,19 @@ public final class GridPooling {
                         for (int it = binStart(t, g.frames(), p.frames()); it < binEnd(t, g.frames(), p.frames()); it++) {
                             for (int ih = binStart(h, g.height(), p.height()); ih < binEnd(h, g.height(), p.height()); ih++) {
                                 for (int iw = binStart(w, g.width(), p.width()); iw < binEnd(w, g.width(), p.width()); iw++) {
-                                    long row = 4L * d * (inBase + ((long) it * g.height() + ih) * g.width() + iw);
+                                    long at = 4L * d * (inBase + ((long) it * g.height() + ih) * g.width() + iw);
+                                    MemorySegment.copy(src, F32, at, row, 0, d);
                                     for (int c = 0; c < d; c++) {
-                                        acc[c] += src.get(F32, row + 4L * c);
+                                        acc[c] += row[c];
                                     }
                                     count++;
                                 }
                             }
                         }
-                        long row = 4L * d * (outBase + ((long) t * p.height() + h) * p.width() + w);
                         for (int c = 0; c < d; c++) {
-                            dst.set(F32, row + 4L * c, (float) (acc[c] / count));
+                            row[c] = (float) (acc[c] / count);
                         }
+                        MemorySegment.copy(row, 0, dst, F32, 4L * d * (outBase + ((long) t * p.height() + h) * p.width() + w), d);
                     }
                 }
             }
@@ -89,6 +91,8 @@ public final class GridPooling {
         int d = (int) small.dim(2);
         MemorySegment src = small.data();
         MemorySegment dst = out.data();
+        float[] add = new float[d];
+        float[] row = new float[d];
         for (long b = 0; b < small.dim(0); b++) {
             for (int t = 0; t < g.frames(); t++) {
                 int st = nearest(t, p.frames(), g.frames());
@@ -102,9 +106,12 @@ public final class GridPooling {
                             MemorySegment.copy(src, from, dst, to, 4L * d);
                             continue;
                         }
+                        MemorySegment.copy(src, F32, from, add, 0, d);
+                        MemorySegment.copy(dst, F32, to, row, 0, d);
                         for (int c = 0; c < d; c++) {
-                            dst.set(F32, to + 4L * c, dst.get(F32, to + 4L * c) + src.get(F32, from + 4L * c));
+                            row[c] += add[c];
                         }
+                        MemorySegment.copy(row, 0, dst, F32, to, d);
                     }
                 }
             }

@@ -67,9 +67,12 @@ public final class KernelBench {
              Arena arena = Arena.ofShared()) {
             List<String> notes = new ArrayList<>();
             notes.add("gemm kernel: " + blas.gemmKernelDescription());
+            String core = blas.openBlas().map(OpenBlas::corename).orElse("nothing");
             if (!options.openBlasEnvironment().isEmpty()) {
-                notes.add("warning: " + String.join(", ", options.openBlasEnvironment()) + " set in the environment; OpenBLAS chose "
-                        + blas.openBlas().map(OpenBlas::corename).orElse("nothing") + " kernels. Unsetting them may be faster.");
+                boolean avx2Only = core.toLowerCase().contains("haswell") || core.toLowerCase().startsWith("zen");
+                notes.add((avx2Only ? "warning: " : "note: ") + String.join(", ", options.openBlasEnvironment())
+                        + " set in the environment; OpenBLAS chose " + core + " kernels" + (avx2Only
+                        ? " (AVX2: half an AVX-512 core's FMA rate; the jdit launcher picks SkylakeX on AVX-512 CPUs)." : "."));
             }
             double fma1 = Ceilings.fmaGflops(one, 3, 20_000_000L);
             double fma = Ceilings.fmaGflops(blas.parallel(), 3, 20_000_000L);
