@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds dist/jdit-gpu/: everything jdit needs on an NVIDIA GPU machine that has no Java and no network: a jlink
-# runtime (java.base, jdk.incubator.vector, jdk.unsupported), the project's jars, and of the native bindings only
+# runtime (java.base, java.logging, jdk.incubator.vector, jdk.unsupported), the project's jars, and of the native bindings only
 # javacpp and the CUDA presets' JNI jar (no OpenCV, FFmpeg or OpenBLAS: write tensors or PNG frames there). The CUDA
 # libraries themselves (libcudart, libcublas, libnvrtc from CUDA 13) come from the machine: dist/jdit-gpu/jdit finds
 # them in JDIT_CUDA_LIBS, /usr/local/cuda/lib64 or PyTorch's nvidia wheels.
@@ -23,7 +23,8 @@ if $tests; then ./mvnw -q -B install -DskipTests; ./mvnw -q -B test-compile -pl 
 
 out="$root/dist/jdit-gpu"
 rm -rf "$out.tmp" && mkdir -p "$out.tmp/lib"
-"$JDK/bin/jlink" --add-modules java.base,jdk.incubator.vector,jdk.unsupported --compress=zip-9 --strip-debug \
+# java.logging: the JUnit console of --tests logs through it
+"$JDK/bin/jlink" --add-modules java.base,java.logging,jdk.incubator.vector,jdk.unsupported --compress=zip-9 --strip-debug \
   --no-header-files --no-man-pages --output "$out.tmp/runtime"
 if command -v strip > /dev/null; then
   strip --strip-unneeded "$out.tmp/runtime/lib/server/libjvm.so" "$out.tmp/runtime"/lib/*.so 2> /dev/null || true

@@ -46,7 +46,7 @@ final class CompareCommand implements Callable<Integer> {
             for (int i = 0; i < ref.size(); i++) {
                 q.add(FrameQuality.of(ref.get(i), cmp.get(i)));
             }
-            print(q, ref.getFirst());
+            print(q, ref.getFirst().cols(), ref.getFirst().rows());
             return 0;
         } finally {
             ref.forEach(Mat::close);
@@ -54,7 +54,8 @@ final class CompareCommand implements Callable<Integer> {
         }
     }
 
-    private void print(List<FrameQuality> q, Mat first) {
+    /** Plain types only: picocli reflects over a command's methods, and a GPU bundle without OpenCV must still start. */
+    private void print(List<FrameQuality> q, int width, int height) {
         PrintWriter out = spec.commandLine().getOut();
         if (q.size() > 1) {
             out.printf("%-6s %10s %8s%n", "frame", "PSNR dB", "SSIM");
@@ -65,7 +66,7 @@ final class CompareCommand implements Callable<Integer> {
         double psnr = q.stream().mapToDouble(FrameQuality::psnr).filter(Double::isFinite).average().orElse(Double.POSITIVE_INFINITY);
         double ssim = q.stream().mapToDouble(FrameQuality::ssim).average().orElse(1);
         out.printf(Locale.ROOT, "%s%d frame(s) of %dx%d: PSNR %s dB, SSIM %.5f%n", q.size() > 1 ? "mean over " : "", q.size(),
-                first.cols(), first.rows(), db(psnr), ssim);
+                width, height, db(psnr), ssim);
         out.flush();
     }
 

@@ -21,11 +21,12 @@ final class CudaAttention implements Attention {
     private static final int THREADS = 256;
     private final CudaContext ctx;
     private final Precision precision;
-    private Tensor planBuffer;
+    private final DeviceScratch planBuffer;
 
     CudaAttention(CudaContext ctx, Precision precision) {
         this.ctx = ctx;
         this.precision = precision;
+        this.planBuffer = new DeviceScratch(ctx);
     }
 
     @Override
@@ -52,7 +53,7 @@ final class CudaAttention implements Attention {
                     + " tokens against q " + q.shape() + " and k " + k.shape());
         }
         DevicePlan dp = new DevicePlan(p, batch);
-        Tensor buffer = planBuffer(dp.words.length);
+        Tensor buffer = planBuffer.get(DType.I32, Math.max(dp.words.length, 1024));
         byte[] struct = dp.upload(ctx, buffer, p);
 
         boolean tensorCores = precision == Precision.BF16;
@@ -89,15 +90,5 @@ final class CudaAttention implements Attention {
             return 2 * (rows * dp + kc * dp + rows * kc) + 4 * (rows * keyBlock + rows * dp + 4 * rows);
         }
         return 4 * (rows * (d + 1) + kc * (d + 1) + rows * keyBlock + rows * d + 4 * rows);
-    }
-
-    private Tensor planBuffer(int words) {
-        if (planBuffer == null || planBuffer.numel() < words) {
-            if (planBuffer != null) {
-                ctx.free(planBuffer);
-            }
-            planBuffer = ctx.allocate(DType.I32, Math.max(words, 1024));
-        }
-        return planBuffer;
     }
 }

@@ -18,12 +18,14 @@ final class CudaConv implements Conv {
     private static final long COLUMN_BUDGET = 64L << 20;
     private final CudaContext ctx;
     private final CudaGemm gemm;
-    private Tensor columns;
-    private Tensor products;
+    private final DeviceScratch columns;
+    private final DeviceScratch products;
 
     CudaConv(CudaContext ctx, CudaGemm gemm) {
         this.ctx = ctx;
         this.gemm = gemm;
+        this.columns = new DeviceScratch(ctx);
+        this.products = new DeviceScratch(ctx);
     }
 
     @Override
@@ -76,14 +78,14 @@ final class CudaConv implements Conv {
                 Tensor wg = weights.narrow(0, (long) g * groupO, groupO);
                 for (long p0 = 0; p0 < positions; p0 += chunk) {
                     long count = Math.min(chunk, positions - p0);
-                    Tensor cols = columns(k * count).reshape(k, count);
+                    Tensor cols = columns.get(DType.F32, k * count).reshape(k, count);
                     try (KernelArgs a = new KernelArgs()) {
                         a.tensor(x).tensor(cols).i32(c).i32((int) x.dim(2)).i32((int) x.dim(3)).i32((int) x.dim(4)).i32(kt).i32(kh)
                                 .i32(kw).i32(st).i32(sh).i32(sw).i32(padFront).i32(padH).i32(padW).i32(dt).i32(dh).i32(dw)
                                 .i32(to).i32(ho).i32(wo).i32(groupC).i32(g).i32(img).i64(p0).i64(count);
                         ctx.launch(ctx.function("ops.cu", "im2col3d_f32"), CudaContext.blocksFor(k * count, BLOCK), 1, 1, BLOCK, 0, a);
                     }
-                    Tensor prod = products((long) groupO * count).reshape(groupO, count);
+                    Tensor prod = products.get(DType.F32, (long) groupO * count).reshape(groupO, count);
                     gemm.matmul(wg, cols, prod, Epilogue.NONE);
                     try (KernelArgs a = new KernelArgs()) {
                         a.tensor(prod).tensor(bias).tensor(out).i32(o).i32(groupO).i32(g).i32(img).i64(positions).i64(p0).i64(count);
@@ -93,25 +95,5 @@ final class CudaConv implements Conv {
                 }
             }
         }
-    }
-
-    private Tensor columns(long elements) {
-        if (columns == null || columns.numel() < elements) {
-            if (columns != null) {
-                ctx.free(columns);
-            }
-            columns = ctx.allocate(DType.F32, elements);
-        }
-        return columns.narrow(0, 0, elements);
-    }
-
-    private Tensor products(long elements) {
-        if (products == null || products.numel() < elements) {
-            if (products != null) {
-                ctx.free(products);
-            }
-            products = ctx.allocate(DType.F32, elements);
-        }
-        return products.narrow(0, 0, elements);
     }
 }

@@ -20,12 +20,14 @@ final class CudaGemm implements Gemm, AutoCloseable {
     private final CudaMemory memory;
     private final FloatPointer one = new FloatPointer(1f);
     private final FloatPointer zero = new FloatPointer(0f);
-    private Tensor halfScratch;
-    private Tensor productScratch;
+    private final DeviceScratch halfScratch;
+    private final DeviceScratch productScratch;
 
     CudaGemm(CudaContext ctx, CudaMemory memory) {
         this.ctx = ctx;
         this.memory = memory;
+        this.halfScratch = new DeviceScratch(ctx);
+        this.productScratch = new DeviceScratch(ctx);
     }
 
     /** [..., C] as [rows, C] with the row stride of the view. */
@@ -84,7 +86,7 @@ final class CudaGemm implements Gemm, AutoCloseable {
         if (fused && (!out3.isContiguous() || e.residual() != null && !e.residual().isContiguous())) {
             throw new IllegalArgumentException("a gemm epilogue needs a contiguous out, got " + out);
         }
-        Tensor target = aliased ? productScratch(batch * m * n) : out;
+        Tensor target = aliased ? productScratch.get(DType.F32, batch * m * n) : out;
         long ldTarget = aliased ? n : out.stride(0);
         long strideTarget = aliased ? m * n : strideO;
 
@@ -95,7 +97,7 @@ final class CudaGemm implements Gemm, AutoCloseable {
         int compute = cublas.CUBLAS_COMPUTE_32F_FAST_TF32;
         if (b.dtype() != DType.F32) {
             // cuBLAS multiplies two half matrices: round the activations to the weights' type
-            left = halfScratch(b.dtype(), batch * m * k).reshape(batch, m, k);
+            left = halfScratch.get(b.dtype(), batch * m * k).reshape(batch, m, k);
             memory.copy(a3, left);
             lda = k;
             stA = m * k;
@@ -123,26 +125,6 @@ final class CudaGemm implements Gemm, AutoCloseable {
                 ctx.launch(ctx.function("ops.cu", "gemm_epilogue_f32"), CudaContext.blocksFor(rows * n, BLOCK), 1, 1, BLOCK, 0, args);
             }
         }
-    }
-
-    private Tensor halfScratch(DType type, long elements) {
-        if (halfScratch == null || halfScratch.dtype() != type || halfScratch.numel() < elements) {
-            if (halfScratch != null) {
-                ctx.free(halfScratch);
-            }
-            halfScratch = ctx.allocate(type, elements);
-        }
-        return halfScratch.narrow(0, 0, elements);
-    }
-
-    private Tensor productScratch(long elements) {
-        if (productScratch == null || productScratch.numel() < elements) {
-            if (productScratch != null) {
-                ctx.free(productScratch);
-            }
-            productScratch = ctx.allocate(DType.F32, elements);
-        }
-        return productScratch.narrow(0, 0, elements);
     }
 
     @Override

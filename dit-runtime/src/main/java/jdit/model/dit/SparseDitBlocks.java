@@ -52,31 +52,26 @@ final class SparseDitBlocks {
 
     /** Sparse x [B, S, D] attending to dense y [B, N, D] -> a fresh [B, S, D]. */
     static Tensor merge(SparseDitWeights.Block w, DitConfig cfg, Tensor x, Tensor y, Tensor sc, Backend be, Workspace ws) {
-        int d = cfg.hiddenSize();
-        long b = x.dim(0);
-        Tensor[] m = DitBlock.modulation(w.dit(), d, sc, be, ws);
-        Tensor out = ws.copy(x);
-        Tensor hq = DitBlock.normModulated(out, b, m[0], m[1], be, ws);
-        Tensor hk = DitBlock.normModulated(y, b, m[0], m[1], be, ws);
-        Tensor a = crossAttention(w, cfg, hq, hk, be, ws);
-        ws.release(hq);
-        ws.release(hk);
-        DitBlock.addGated(out, a, m[2], be);
-        ws.release(a);
-        DitBlock.mlpResidual(w.dit(), d, out, b, m, be, ws);
-        DitBlock.release(m, ws);
-        return out;
+        return crossBlock(w, cfg, ws.copy(x), y, sc, be, ws);
     }
 
     /** Sparse x [B, S, D] on grid {@code sparse} and the dense skip y [B, N, D] on {@code dense} -> a fresh [B, N, D]. */
     static Tensor recover(SparseDitWeights.Block w, DitConfig cfg, Tensor x, TokenGrid sparse, Tensor y, TokenGrid dense,
                           Tensor sc, Backend be, Workspace ws) {
+        return crossBlock(w, cfg, merged(w, x, sparse, y, dense, be, ws), x, sc, be, ws);
+    }
+
+    /**
+     * The adaLN-Zero block both cross kinds share, in place on {@code out}: out += gate·CrossAttn(queries from out,
+     * keys and values from {@code kv}, both normalised and modulated alike), then the MLP residual.
+     */
+    private static Tensor crossBlock(SparseDitWeights.Block w, DitConfig cfg, Tensor out, Tensor kv, Tensor sc, Backend be,
+                                     Workspace ws) {
         int d = cfg.hiddenSize();
-        long b = x.dim(0);
-        Tensor out = merged(w, x, sparse, y, dense, be, ws);
+        long b = out.dim(0);
         Tensor[] m = DitBlock.modulation(w.dit(), d, sc, be, ws);
         Tensor hq = DitBlock.normModulated(out, b, m[0], m[1], be, ws);
-        Tensor hk = DitBlock.normModulated(x, b, m[0], m[1], be, ws);
+        Tensor hk = DitBlock.normModulated(kv, b, m[0], m[1], be, ws);
         Tensor a = crossAttention(w, cfg, hq, hk, be, ws);
         ws.release(hq);
         ws.release(hk);
