@@ -64,7 +64,7 @@ final class DitEngine implements Engine {
         }
         try (Workspace out = new Workspace()) {
             Tensor images = pipeline.generate(new ImageJob(new long[] {label}, new CounterNoise(r.seed()), sampler, respaced, g,
-                    AttentionMethods.create(r.attention())), listener, out);
+                    AttentionMethods.create(r.attention()), jdit.density.TokenDensities.create(r.density())), listener, out);
             Frames frames = new Frames();
             frames.addImages(images);
             return new GenerationResult(frames.list(), 0, Optional.empty());

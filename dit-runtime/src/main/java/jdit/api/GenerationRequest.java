@@ -14,7 +14,7 @@ import jdit.tensor.Tensor;
  * @param height pixel height, 0 for the default
  */
 public record GenerationRequest(long seed, Integer steps, String sampler, Float guidanceScale, Double shift, String attention,
-                                long classLabel, Tensor text, Tensor negativeText, int frames, int width, int height,
+                                String density, long classLabel, Tensor text, Tensor negativeText, int frames, int width, int height,
                                 ProgressListener listener, boolean profile) {
     /** Fluent construction; every setter returns this builder. */
     public static final class Builder {
@@ -24,6 +24,7 @@ public record GenerationRequest(long seed, Integer steps, String sampler, Float 
         private Float guidanceScale;
         private Double shift;
         private String attention = "dense";
+        private String density = "dense";
         private long classLabel = -1;
         private Tensor text;
         private Tensor negativeText;
@@ -64,6 +65,12 @@ public record GenerationRequest(long seed, Integer steps, String sampler, Float 
         /** Flow-matching timestep shift (Wan2.1). */
         public Builder shift(double shift) {
             this.shift = shift;
+            return this;
+        }
+
+        /** The token-density method, spelled as {@code jdit generate --density} (dense, flex, flex:schedule=4@0.2/2@0.5, ...). */
+        public Builder density(String spec) {
+            this.density = spec;
             return this;
         }
 
@@ -112,7 +119,7 @@ public record GenerationRequest(long seed, Integer steps, String sampler, Float 
         }
 
         public GenerationRequest build() {
-            return new GenerationRequest(seed, steps, sampler, guidanceScale, shift, attention, classLabel, text, negativeText,
+            return new GenerationRequest(seed, steps, sampler, guidanceScale, shift, attention, density, classLabel, text, negativeText,
                     frames, width, height, listener, profile);
         }
     }

@@ -64,6 +64,9 @@ final class LatteEngine implements Engine {
         Guidance g = conditional && scale > 1 ? new DitChannelGuidance(scale, c.inChannels()) : null;
         Frames frames = new Frames();
         try (Workspace out = new Workspace()) {
+            if (jdit.density.TokenDensities.create(r.density()) != jdit.density.TokenDensity.DENSE) {
+                throw new IllegalArgumentException("token density is for DiT and Wan2.1 models; Latte runs dense");
+            }
             pipeline.generate(label, new CounterNoise(r.seed()), sampler, respaced, g, AttentionMethods.create(r.attention()),
                     listener, frames, out);
         }

@@ -57,7 +57,7 @@ final class WanEngine implements Engine {
         pipeline.latentShape(frames, height, width); // checks frames and sides before anything heavy
         VideoJob job = new VideoJob(r.text(), r.negativeText(), frames, height, width, new CounterNoise(r.seed()),
                 Samplers.byName(name).create(config), scale > 1 ? new ClassifierFreeGuidance(scale) : null,
-                AttentionMethods.create(r.attention()));
+                AttentionMethods.create(r.attention()), jdit.density.TokenDensities.create(r.density()));
         Frames out = new Frames();
         try (Workspace ws = new Workspace()) {
             pipeline.generate(job, listener, out, ws);
