@@ -34,6 +34,19 @@ public final class SeededWeights implements WeightStore {
         }
     }
 
+    /**
+     * Writes seeded weights of {@code shapes} as a safetensors file with {@code metadata}: the project's fixtures for
+     * layouts whose published weights cannot be downloaded here (tiny Wan2.1 variants, SparseDiT).
+     */
+    public static void write(Path file, Map<String, Shape> shapes, long seed, Map<String, String> metadata)
+            throws java.io.IOException {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        try (SeededWeights w = new SeededWeights(shapes, seed)) {
+            w.entries().forEach(e -> tensors.put(e.name(), w.tensor(e.name())));
+        }
+        jdit.io.safetensors.SafetensorsWriter.write(file, tensors, metadata);
+    }
+
     @Override
     public Path source() {
         return Path.of("seeded-random-" + seed);

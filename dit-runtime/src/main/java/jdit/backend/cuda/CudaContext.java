@@ -161,10 +161,6 @@ public final class CudaContext implements AutoCloseable {
                 cudart.cudaMemcpyDeviceToHost, stream), "cudaMemcpyAsync(device to host)");
     }
 
-    void zero(long deviceAddress, long bytes) {
-        check(cudart.cudaMemsetAsync(new RawPointer(deviceAddress), 0, bytes, stream), "cudaMemsetAsync");
-    }
-
     public void synchronize() {
         check(cudart.cudaStreamSynchronize(stream), "cudaStreamSynchronize");
     }

@@ -24,22 +24,32 @@ public final class DitParameters {
             m.put("y_embedder.embedding_table.weight", Shape.of(c.numClasses() + 1L, d));
         }
         for (int i = 0; i < c.depth(); i++) {
-            String b = "blocks." + i + ".";
-            m.put(b + "attn.qkv.weight", Shape.of(3 * d, d));
-            m.put(b + "attn.qkv.bias", Shape.of(3 * d));
-            m.put(b + "attn.proj.weight", Shape.of(d, d));
-            m.put(b + "attn.proj.bias", Shape.of(d));
-            m.put(b + "mlp.fc1.weight", Shape.of(4 * d, d));
-            m.put(b + "mlp.fc1.bias", Shape.of(4 * d));
-            m.put(b + "mlp.fc2.weight", Shape.of(d, 4 * d));
-            m.put(b + "mlp.fc2.bias", Shape.of(d));
-            m.put(b + "adaLN_modulation.1.weight", Shape.of(6 * d, d));
-            m.put(b + "adaLN_modulation.1.bias", Shape.of(6 * d));
+            block(m, "blocks." + i + ".", d);
         }
         m.put("final_layer.linear.weight", Shape.of(p * p * c.outChannels(), d));
         m.put("final_layer.linear.bias", Shape.of(p * p * c.outChannels()));
         m.put("final_layer.adaLN_modulation.1.weight", Shape.of(2 * d, d));
         m.put("final_layer.adaLN_modulation.1.bias", Shape.of(2 * d));
         return m;
+    }
+
+    /** One DiT block's parameters under {@code b} (ending in a dot): qkv, proj, the MLP and the adaLN projection. */
+    static void block(Map<String, Shape> m, String b, long d) {
+        linear(m, b + "attn.qkv", 3 * d, d);
+        common(m, b, d);
+    }
+
+    /** What every adaLN-Zero block has besides its attention inputs: proj, the MLP and the adaLN projection. */
+    static void common(Map<String, Shape> m, String b, long d) {
+        linear(m, b + "attn.proj", d, d);
+        linear(m, b + "mlp.fc1", 4 * d, d);
+        linear(m, b + "mlp.fc2", d, 4 * d);
+        linear(m, b + "adaLN_modulation.1", 6 * d, d);
+    }
+
+    /** A Linear layer's weight [out, in] and bias [out]. */
+    static void linear(Map<String, Shape> m, String name, long out, long in) {
+        m.put(name + ".weight", Shape.of(out, in));
+        m.put(name + ".bias", Shape.of(out));
     }
 }

@@ -15,37 +15,25 @@ public final class SparseDitParameters {
         DitParameters.originalLayout(stem(c)).forEach(m::put);
         long d = c.base().hiddenSize();
         for (String prefix : SparseDitModules.names(c)) {
-            SparseDitModules.Kind kind = SparseDitModules.kind(prefix);
             String b = prefix + ".";
-            m.put(b + "adaLN_modulation.1.weight", Shape.of(6 * d, d));
-            m.put(b + "adaLN_modulation.1.bias", Shape.of(6 * d));
-            switch (kind) {
+            switch (SparseDitModules.kind(prefix)) {
                 case POOLING -> {
-                    m.put(b + "attn.v.weight", Shape.of(d, d));
-                    m.put(b + "attn.v.bias", Shape.of(d));
+                    DitParameters.linear(m, b + "attn.v", d, d);
+                    DitParameters.common(m, b, d);
                 }
-                case MERGE, RECOVER -> {
-                    m.put(b + "attn.q.weight", Shape.of(d, d));
-                    m.put(b + "attn.q.bias", Shape.of(d));
-                    m.put(b + "attn.kv.weight", Shape.of(2 * d, d));
-                    m.put(b + "attn.kv.bias", Shape.of(2 * d));
+                case MERGE -> {
+                    DitParameters.linear(m, b + "attn.q", d, d);
+                    DitParameters.linear(m, b + "attn.kv", 2 * d, d);
+                    DitParameters.common(m, b, d);
                 }
-                case DENSE -> {
-                    m.put(b + "attn.qkv.weight", Shape.of(3 * d, d));
-                    m.put(b + "attn.qkv.bias", Shape.of(3 * d));
+                case RECOVER -> {
+                    DitParameters.linear(m, b + "attn.q", d, d);
+                    DitParameters.linear(m, b + "attn.kv", 2 * d, d);
+                    DitParameters.common(m, b, d);
+                    DitParameters.linear(m, b + "merged_layer1", d, d);
+                    DitParameters.linear(m, b + "merged_layer2", d, d);
                 }
-            }
-            m.put(b + "attn.proj.weight", Shape.of(d, d));
-            m.put(b + "attn.proj.bias", Shape.of(d));
-            m.put(b + "mlp.fc1.weight", Shape.of(4 * d, d));
-            m.put(b + "mlp.fc1.bias", Shape.of(4 * d));
-            m.put(b + "mlp.fc2.weight", Shape.of(d, 4 * d));
-            m.put(b + "mlp.fc2.bias", Shape.of(d));
-            if (kind == SparseDitModules.Kind.RECOVER) {
-                m.put(b + "merged_layer1.weight", Shape.of(d, d));
-                m.put(b + "merged_layer1.bias", Shape.of(d));
-                m.put(b + "merged_layer2.weight", Shape.of(d, d));
-                m.put(b + "merged_layer2.bias", Shape.of(d));
+                case DENSE -> DitParameters.block(m, b, d);
             }
         }
         return m;

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -24,7 +23,6 @@ import jdit.density.TokenDensity;
 import jdit.io.Checkpoints;
 import jdit.io.SeededWeights;
 import jdit.io.WeightStore;
-import jdit.io.safetensors.SafetensorsWriter;
 import jdit.tensor.DType;
 import jdit.tensor.Tensor;
 import jdit.tensor.Workspace;
@@ -55,12 +53,8 @@ class SparseDitTest {
     }
 
     static Path write(Path dir, SparseDitConfig c) throws IOException {
-        Map<String, Tensor> tensors = new LinkedHashMap<>();
-        try (SeededWeights w = new SeededWeights(SparseDitParameters.layout(c), 11)) {
-            w.entries().forEach(e -> tensors.put(e.name(), w.tensor(e.name())));
-        }
         Path file = dir.resolve("sparsedit_tiny.safetensors");
-        SafetensorsWriter.write(file, tensors, Map.of("config", c.metadataJson()));
+        SeededWeights.write(file, SparseDitParameters.layout(c), 11, Map.of("config", c.metadataJson()));
         return file;
     }
 
