@@ -1,7 +1,6 @@
 package jdit.backend.cpu;
 
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import jdit.attention.AttentionPlan;
@@ -10,27 +9,29 @@ import jdit.attention.HeadBlocks;
 import jdit.attention.TileDecisions;
 import jdit.tensor.Tensor;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Block-sparse flash attention on the CPU. A task is one (batch, head, query block); the workers claim tasks in
- * turn and each keeps its tiles in its own scratch: the query block, then for every active key block in ascending
- * order (a fixed order, so results do not depend on threads) the gathered K and V tiles, S = Q·Kᵀ·scale with masked
- * pairs of PARTIAL tiles at −inf, the online-softmax update and O += P·V; finally O / l is scattered to the output
- * and, when asked, the log-sum-exp m + ln l (so that attention over parts of the keys can be merged exactly). With
- * OpenBLAS the tile products are single-threaded {@code sgemm} calls (the tasks already use every thread); without,
- * Vector API loops.
+ * Block-sparse flash attention on the CPU, dense attention being its all-blocks plan. The (batch, head) pairs go in
+ * chunks: first K and V of the chunk's heads are packed once, in each head's token order ({@link PackedHeads}), then
+ * the workers claim (head, query block) tasks in turn. A task keeps its tiles in the worker's arrays: the query block
+ * (scaled by scale·log2(e), so the softmax runs in base 2), then for every active key block in ascending order (a
+ * fixed order, so results do not depend on threads; descending with LiteAttention's verdicts) S = Q·Kᵀ with masked
+ * pairs of PARTIAL tiles at −inf, LiteAttention's verdict on the tile, the online-softmax update and O = O·α + P·V
+ * ({@link TileProducts}, {@link TileSoftmax}); finally O / l is scattered to the output and, when asked, the
+ * log-sum-exp m + ln l (so that attention over parts of the keys can be merged exactly).
  */
-final class BlockSparseKernel implements AutoCloseable {
-    private static final VectorSpecies<Float> SP = FloatVector.SPECIES_512;
-    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+final class BlockSparseKernel {
     private static final double LOG2E = 1 / Math.log(2);
-    private final OpenBlas blas;
+    private static final double LN2 = Math.log(2);
+    /** Packed floats per chunk (K and V each): 64 MiB, a few heads of the longest videos, every head of images. */
+    private static final long PACK_BUDGET = 16L << 20;
+    /** Key panels per packing task. */
+    private static final int PACK_PANELS = 32;
     private final Parallel parallel;
-    private final ScratchBuffer scratch = new ScratchBuffer();
+    private final PackedHeads packed = new PackedHeads();
+    private Tiles[] tiles = new Tiles[0];
 
-    BlockSparseKernel(OpenBlas blas, Parallel parallel) {
-        this.blas = blas;
+    BlockSparseKernel(Parallel parallel) {
         this.parallel = parallel;
     }
 
@@ -44,209 +45,169 @@ final class BlockSparseKernel implements AutoCloseable {
             throw new IllegalArgumentException("plan for " + plan.heads().size() + " heads, " + plan.queries() + " x "
                     + plan.keys() + " tokens against q " + q.shape() + " and k " + k.shape());
         }
-        int bq = plan.queryBlock();
-        int bk = plan.keyBlock();
-        int qBlocks = (tq + bq - 1) / bq;
-        int tasks = (int) (q.dim(0) * heads * qBlocks);
+        int qBlocks = (tq + plan.queryBlock() - 1) / plan.queryBlock();
+        int pairs = (int) q.dim(0) * heads;
+        int chunk = PackedHeads.slotsFor(pairs, tk, d, PACK_BUDGET);
+        packed.prepare(chunk, tk, d);
         int threads = parallel.threads();
-        long perWorker = 4L * ((long) bq * d * 2 + (long) bk * d * 2 + (long) bq * bk);
-        MemorySegment all = scratch.get(perWorker * threads);
-        AtomicInteger next = new AtomicInteger();
-        if (blas != null && threads > 1) {
-            blas.setThreads(1);
-        }
-        try {
+        prepareTiles(threads, plan, d);
+        int slices = (packed.paddedKeys() / TileProducts.PANEL + PACK_PANELS - 1) / PACK_PANELS;
+        int panels = packed.paddedKeys() / TileProducts.PANEL;
+        for (int first = 0; first < pairs; first += chunk) {
+            int count = Math.min(chunk, pairs - first);
+            int firstPair = first;
+            AtomicInteger nextPack = new AtomicInteger();
             parallel.forEach(threads, w -> {
-                Tiles t = new Tiles(all.asSlice(w * perWorker, perWorker), bq, bk, d);
-                for (int task; (task = next.getAndIncrement()) < tasks; ) {
-                    int qb = task % qBlocks;
-                    int bh = task / qBlocks;
-                    runTask(q, k, v, out, lse, plan, scale, bh / heads, bh % heads, qb, t);
+                PackedHeads.Packer packer = packed.packer();
+                for (int task; (task = nextPack.getAndIncrement()) < count * slices; ) {
+                    int slot = task / slices;
+                    int p0 = task % slices * PACK_PANELS;
+                    int pair = firstPair + slot;
+                    packer.pack(k, v, pair / heads, pair % heads, order(plan, pair), slot, p0, Math.min(panels, p0 + PACK_PANELS));
                 }
             });
-        } finally {
-            if (blas != null && threads > 1) {
-                blas.setThreads(threads);
+            AtomicInteger next = new AtomicInteger();
+            parallel.forEach(threads, w -> {
+                for (int task; (task = next.getAndIncrement()) < count * qBlocks; ) {
+                    int slot = task / qBlocks;
+                    runTask(q, out, lse, plan, scale, firstPair + slot, slot, task % qBlocks, tiles[w]);
+                }
+            });
+        }
+    }
+
+    private static int[] order(AttentionPlan.BlockSparse plan, int pair) {
+        return plan.headOrders() == null ? null : plan.headOrders()[pair];
+    }
+
+    private void prepareTiles(int threads, AttentionPlan.BlockSparse plan, int d) {
+        int rows = PackedHeads.roundUp(plan.queryBlock(), TileProducts.ROWS);
+        // a key block that starts inside a panel spans one panel more than its width rounds up to, and a row keeps
+        // room to pad its tile to whole vectors
+        int span = PackedHeads.roundUp(plan.keyBlock(), TileProducts.PANEL) + 2 * TileProducts.PANEL;
+        int dp = PackedHeads.roundUp(d, TileProducts.PANEL);
+        if (tiles.length != threads) {
+            tiles = new Tiles[threads];
+        }
+        for (int w = 0; w < threads; w++) {
+            if (tiles[w] == null || !tiles[w].fits(rows, span, d, dp)) {
+                tiles[w] = new Tiles(rows, span, d, dp);
             }
         }
     }
 
-    /** One worker's tiles: Q [bq, D], K and V [bk, D], S [bq, bk], O [bq, D], and the rows' running (m, l). */
-    private record Tiles(MemorySegment q, MemorySegment k, MemorySegment v, MemorySegment s, MemorySegment o, float[] m,
-                         float[] l) {
-        Tiles(MemorySegment seg, int bq, int bk, int d) {
-            this(seg.asSlice(0, 4L * bq * d), seg.asSlice(4L * bq * d, 4L * bk * d), seg.asSlice(4L * (bq + bk) * d, 4L * bk * d),
-                    seg.asSlice(4L * (bq + 2L * bk) * d, 4L * bq * bk), seg.asSlice(4L * ((bq + 2L * bk) * d + (long) bq * bk),
-                            4L * bq * d), new float[bq], new float[bq]);
+    /** One worker's tiles: Q [rows, d], S [rows, span], O [rows, dp], the rows' running m, lane sums l and factor α. */
+    private record Tiles(float[] q, float[] s, float[] o, float[] m, float[] l, float[] alpha, int rows, int span, int d, int dp) {
+        Tiles(int rows, int span, int d, int dp) {
+            this(new float[rows * d], new float[rows * span], new float[rows * dp], new float[rows],
+                    new float[rows * TileProducts.SP.length()], new float[rows], rows, span, d, dp);
+        }
+
+        boolean fits(int rows, int span, int d, int dp) {
+            return this.rows >= rows && this.span >= span && this.d == d && this.dp == dp;
         }
     }
 
-    /** The token at position {@code pos} of a head's order (identity without one). */
-    private static int token(int[] order, int pos) {
-        return order == null ? pos : order[pos];
-    }
-
-    private static long rowOffset(Tensor t, long b, long token, long h) {
-        return 4 * (t.offset() + b * t.stride(0) + token * t.stride(1) + h * t.stride(2));
-    }
-
-    private void runTask(Tensor q, Tensor k, Tensor v, Tensor out, Tensor lse, AttentionPlan.BlockSparse plan, float scale,
-                         int b, int h, int qb, Tiles t) {
+    private void runTask(Tensor q, Tensor out, Tensor lse, AttentionPlan.BlockSparse plan, float scale, int pair, int slot,
+                         int qb, Tiles t) {
+        int heads = (int) q.dim(2);
         int d = (int) q.dim(3);
-        int tk = (int) k.dim(1);
+        int dp = packed.valueWidth();
+        int b = pair / heads;
+        int h = pair % heads;
         int r0 = qb * plan.queryBlock();
         int rows = Math.min(plan.queryBlock(), (int) q.dim(1) - r0);
-        // with OpenBLAS the products read Q, K and V where they lie (leading dimension = token stride); the
-        // Vector API loops read gathered tiles
-        int[] order = plan.headOrders() == null ? null : plan.headOrders()[b * (int) q.dim(2) + h];
-        boolean inPlace = blas != null && order == null;
-        MemorySegment qTile = inPlace ? q.segment().asSlice(rowOffset(q, b, r0, h)) : t.q();
-        int ldq = inPlace ? (int) q.stride(1) : d;
-        if (!inPlace) {
-            for (int i = 0; i < rows; i++) {
-                MemorySegment.copy(q.segment(), rowOffset(q, b, token(order, r0 + i), h), t.q(), 4L * i * d, 4L * d);
-            }
-        }
-        Arrays.fill(t.m(), Float.NEGATIVE_INFINITY);
-        Arrays.fill(t.l(), 0f);
-        t.o().asSlice(0, 4L * rows * d).fill((byte) 0);
+        int rows4 = PackedHeads.roundUp(rows, TileProducts.ROWS);
+        int[] order = order(plan, pair);
+        loadQueries(q, b, h, order, r0, rows, rows4, (float) (scale * LOG2E), t.q());
+        Arrays.fill(t.m(), 0, rows4, Float.NEGATIVE_INFINITY);
+        Arrays.fill(t.l(), 0, rows4 * TileProducts.SP.length(), 0f);
+        Arrays.fill(t.alpha(), 0, rows4, 1f);
+        Arrays.fill(t.o(), 0, rows4 * dp, 0f);
         HeadBlocks hb = plan.heads().get(h);
         ElementMask mask = plan.mask();
         TileDecisions decisions = plan.decisions();
-        boolean descending = decisions != null;
         boolean ragged = rows < plan.queryBlock();
         int visits = hb.end(qb) - hb.start(qb);
         for (int visit = 0; visit < visits; visit++) {
-            int a = descending ? hb.end(qb) - 1 - visit : hb.start(qb) + visit;
+            int a = decisions != null ? hb.end(qb) - 1 - visit : hb.start(qb) + visit;
             int c0 = hb.col(a) * plan.keyBlock();
-            int cols = Math.min(plan.keyBlock(), tk - c0);
-            MemorySegment kTile = inPlace ? k.segment().asSlice(rowOffset(k, b, c0, h)) : t.k();
-            MemorySegment vTile = inPlace ? v.segment().asSlice(rowOffset(v, b, c0, h)) : t.v();
-            int ldk = inPlace ? (int) k.stride(1) : d;
-            int ldv = inPlace ? (int) v.stride(1) : d;
-            if (!inPlace) {
-                for (int j = 0; j < cols; j++) {
-                    MemorySegment.copy(k.segment(), rowOffset(k, b, token(order, c0 + j), h), t.k(), 4L * j * d, 4L * d);
-                    MemorySegment.copy(v.segment(), rowOffset(v, b, token(order, c0 + j), h), t.v(), 4L * j * d, 4L * d);
-                }
-            }
-            scores(t, qTile, ldq, kTile, ldk, rows, cols, d, scale);
+            int cols = Math.min(plan.keyBlock(), plan.keys() - c0);
+            int p0 = c0 / TileProducts.PANEL;
+            int panels = (c0 + cols + TileProducts.PANEL - 1) / TileProducts.PANEL - p0;
+            int off = c0 - p0 * TileProducts.PANEL;
+            int stride = (panels + 1) * TileProducts.PANEL;
+            int width = PackedHeads.roundUp(cols, TileProducts.PANEL);
+            TileProducts.scores(t.q(), rows4, d, packed.keys(), packed.keyBase(slot), p0, panels, t.s(), stride);
             if (hb.partial(a)) {
                 for (int i = 0; i < rows; i++) {
                     for (int j = 0; j < cols; j++) {
                         if (!mask.allowed(r0 + i, c0 + j)) {
-                            t.s().setAtIndex(Layouts.F32, (long) i * cols + j, Float.NEGATIVE_INFINITY);
+                            t.s()[i * stride + off + j] = Float.NEGATIVE_INFINITY;
                         }
                     }
                 }
             }
-            if (decisions != null && visit > 0) {
-                decisions.set(b, h, qb, hb.col(a), !ragged && negligible(t, rows, cols, decisions.thresholdLog2()) ? (byte) 1 : 0);
-            }
-            for (int i = 0; i < rows; i++) {
-                float alpha = OnlineSoftmax.update(t.s(), 4L * i * cols, cols, t.m(), t.l(), i);
-                if (alpha != 1f) {
-                    scaleRow(t.o(), 4L * i * d, d, alpha);
+            if (width > cols) {
+                for (int i = 0; i < rows; i++) {
+                    Arrays.fill(t.s(), i * stride + off + cols, i * stride + off + width, Float.NEGATIVE_INFINITY);
                 }
             }
-            accumulate(t, vTile, ldv, rows, cols, d);
+            if (decisions != null && visit > 0) {
+                boolean skip = !ragged && negligible(t, rows, stride, off, width, decisions.thresholdLog2());
+                decisions.set(b, h, qb, hb.col(a), skip ? (byte) 1 : 0);
+            }
+            for (int i = 0; i < rows; i++) {
+                t.alpha()[i] = TileSoftmax.update(t.s(), i * stride + off, width, t.m(), t.l(), i);
+            }
+            // padded rows have zero queries, so zero scores and, never normalised, zero weights
+            TileProducts.accumulate(t.s(), stride, off, cols, packed.values(), packed.valueBase(slot), packed.paddedKeys(), c0, dp,
+                    t.o(), t.alpha(), rows4);
         }
         for (int i = 0; i < rows; i++) {
-            float inv = t.l()[i] == 0 ? 0f : 1f / t.l()[i];
-            scaleRow(t.o(), 4L * i * d, d, inv);
-            int tok = token(order, r0 + i);
-            MemorySegment.copy(t.o(), 4L * i * d, out.segment(), rowOffset(out, b, tok, h), 4L * d);
+            float l = (float) TileSoftmax.rowSum(t.l(), i);
+            scale(t.o(), i * dp, d, l == 0 ? 0f : 1f / l);
+            int tok = order == null ? r0 + i : order[r0 + i];
+            MemorySegment.copy(t.o(), i * dp, out.segment(), Layouts.F32, PackedHeads.rowOffset(out, b, tok, h), d);
             if (lse != null) {
-                float value = t.l()[i] == 0 ? Float.NEGATIVE_INFINITY : t.m()[i] + (float) Math.log(t.l()[i]);
-                lse.segment().setAtIndex(Layouts.F32, lse.offset() + ((long) b * q.dim(2) + h) * q.dim(1) + tok, value);
+                float value = l == 0 ? Float.NEGATIVE_INFINITY : (float) ((t.m()[i] + Math.log(l) * LOG2E) * LN2);
+                lse.segment().setAtIndex(Layouts.F32, lse.offset() + ((long) b * heads + h) * q.dim(1) + tok, value);
             }
         }
     }
 
-    /**
-     * LiteAttention's test on a scaled score tile before it enters the running state: negligible iff for every row
-     * (tile max − running max)·log2(e) <= thr.
-     */
-    private static boolean negligible(Tiles t, int rows, int cols, double thr) {
+    /** Q rows r0 .. r0 + rows − 1 of head (b, h) in the head's order, times {@code factor}, then zero rows to rows4. */
+    private static void loadQueries(Tensor q, int b, int h, int[] order, int r0, int rows, int rows4, float factor, float[] dst) {
+        int d = (int) q.dim(3);
         for (int i = 0; i < rows; i++) {
-            float max = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j < cols; j++) {
-                max = Math.max(max, t.s().getAtIndex(Layouts.F32, (long) i * cols + j));
-            }
-            if ((max - (double) t.m()[i]) * LOG2E > thr) {
+            int tok = order == null ? r0 + i : order[r0 + i];
+            MemorySegment.copy(q.segment(), Layouts.F32, PackedHeads.rowOffset(q, b, tok, h), dst, i * d, d);
+        }
+        scale(dst, 0, rows * d, factor);
+        Arrays.fill(dst, rows * d, rows4 * d, 0f);
+    }
+
+    /**
+     * LiteAttention's test on a score tile (base-2 units) before it enters the running state: negligible iff for
+     * every row tile max − running max <= thr.
+     */
+    private static boolean negligible(Tiles t, int rows, int stride, int off, int cols, double thr) {
+        for (int i = 0; i < rows; i++) {
+            float max = TileSoftmax.rowMax(t.s(), i * stride + off, cols);
+            if (max - (double) t.m()[i] > thr) {
                 return false;
             }
         }
         return true;
     }
 
-    /** S [rows, cols] = scale · Q [rows, d] · K [cols, d]ᵀ (leading dimensions ldq, ldk with OpenBLAS). */
-    private void scores(Tiles t, MemorySegment qTile, int ldq, MemorySegment kTile, int ldk, int rows, int cols, int d,
-                        float scale) {
-        if (blas != null) {
-            blas.sgemm(true, rows, cols, d, scale, qTile, ldq, kTile, ldk, 0f, t.s(), cols);
-            return;
-        }
-        for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++) {
-                t.s().setAtIndex(Layouts.F32, (long) i * cols + j, scale * dot(t.q(), 4L * i * d, t.k(), 4L * j * d, d));
-            }
-        }
-    }
-
-    /** O [rows, d] += P [rows, cols] · V [cols, d] (leading dimension ldv with OpenBLAS). */
-    private void accumulate(Tiles t, MemorySegment vTile, int ldv, int rows, int cols, int d) {
-        if (blas != null) {
-            blas.sgemm(false, rows, d, cols, 1f, t.s(), cols, vTile, ldv, 1f, t.o(), d);
-            return;
-        }
-        for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++) {
-                float p = t.s().getAtIndex(Layouts.F32, (long) i * cols + j);
-                if (p != 0f) {
-                    axpy(p, t.v(), 4L * j * d, t.o(), 4L * i * d, d);
-                }
-            }
-        }
-    }
-
-    private static float dot(MemorySegment a, long ao, MemorySegment b, long bo, int n) {
-        FloatVector acc = FloatVector.zero(SP);
+    private static void scale(float[] a, int off, int n, float f) {
         int i = 0;
-        for (int bound = n - n % SP.length(); i < bound; i += SP.length()) {
-            acc = FloatVector.fromMemorySegment(SP, a, ao + 4L * i, LE).fma(FloatVector.fromMemorySegment(SP, b, bo + 4L * i, LE), acc);
-        }
-        double s = Lanes.sum(acc);
-        for (; i < n; i++) {
-            s += a.get(Layouts.F32, ao + 4L * i) * b.get(Layouts.F32, bo + 4L * i);
-        }
-        return (float) s;
-    }
-
-    private static void axpy(float alpha, MemorySegment x, long xo, MemorySegment y, long yo, int n) {
-        int i = 0;
-        for (int bound = n - n % SP.length(); i < bound; i += SP.length()) {
-            FloatVector.fromMemorySegment(SP, x, xo + 4L * i, LE)
-                    .fma(FloatVector.broadcast(SP, alpha), FloatVector.fromMemorySegment(SP, y, yo + 4L * i, LE))
-                    .intoMemorySegment(y, yo + 4L * i, LE);
+        for (int bound = TileProducts.SP.loopBound(n); i < bound; i += TileProducts.SP.length()) {
+            FloatVector.fromArray(TileProducts.SP, a, off + i).mul(f).intoArray(a, off + i);
         }
         for (; i < n; i++) {
-            y.set(Layouts.F32, yo + 4L * i, alpha * x.get(Layouts.F32, xo + 4L * i) + y.get(Layouts.F32, yo + 4L * i));
+            a[off + i] *= f;
         }
-    }
-
-    private static void scaleRow(MemorySegment o, long off, int n, float f) {
-        int i = 0;
-        for (int bound = n - n % SP.length(); i < bound; i += SP.length()) {
-            FloatVector.fromMemorySegment(SP, o, off + 4L * i, LE).mul(f).intoMemorySegment(o, off + 4L * i, LE);
-        }
-        for (; i < n; i++) {
-            o.set(Layouts.F32, off + 4L * i, o.get(Layouts.F32, off + 4L * i) * f);
-        }
-    }
-
-    @Override
-    public void close() {
-        scratch.close();
     }
 }

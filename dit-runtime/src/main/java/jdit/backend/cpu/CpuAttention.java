@@ -7,18 +7,17 @@ import jdit.tensor.Tensor;
 
 /**
  * The CPU attention: every plan runs on the one {@link BlockSparseKernel}; dense attention is its all-tiles plan
- * (128 x 128 tiles), measured as fast as a dedicated dense path (`jdit bench attention`), and its memory does not grow
- * with the square of the sequence.
+ * (256 query rows x 128 keys), and its memory does not grow with the square of the sequence.
  */
-final class CpuAttention implements Attention, AutoCloseable {
+final class CpuAttention implements Attention {
     /** Tile sides of the dense plan. */
     static final int DENSE_TILE = 128;
     /** Query rows per tile of the dense plan: taller tiles read each key tile once for more rows. */
     static final int DENSE_QUERY_TILE = 256;
     private final BlockSparseKernel kernel;
 
-    CpuAttention(OpenBlas blas, Parallel parallel) {
-        this.kernel = new BlockSparseKernel(blas, parallel);
+    CpuAttention(Parallel parallel) {
+        this.kernel = new BlockSparseKernel(parallel);
     }
 
     @Override
@@ -35,10 +34,5 @@ final class CpuAttention implements Attention, AutoCloseable {
                     DENSE_QUERY_TILE, DENSE_TILE);
         };
         kernel.run(q, k, v, p, scale, out, lse);
-    }
-
-    @Override
-    public void close() {
-        kernel.close();
     }
 }

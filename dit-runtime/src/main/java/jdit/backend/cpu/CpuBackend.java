@@ -22,7 +22,7 @@ public final class CpuBackend implements AutoCloseable {
         this.gemm = new CpuGemm(parallel, blas.blas());
         this.conv = new CpuConv(gemm, parallel);
         CpuPointwise pointwise = new CpuPointwise(parallel);
-        this.attention = new CpuAttention(blas.blas(), parallel);
+        this.attention = new CpuAttention(parallel);
         this.backend = new Backend(Device.CPU, new CpuMemory(), gemm, new CpuNorms(parallel), pointwise, conv,
                 new CpuReductions(parallel), attention);
     }
@@ -57,7 +57,6 @@ public final class CpuBackend implements AutoCloseable {
 
     @Override
     public void close() {
-        attention.close();
         conv.close();
         gemm.close();
         parallel.close();

@@ -1,0 +1,124 @@
+package jdit.backend.cpu;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import jdit.tensor.Tensor;
+
+/**
+ * K and V of a few (batch, head) pairs copied once into the layouts {@link TileProducts} reads, in the head's token
+ * order: keys in panels of 16 ({@code keys[base + (p·d + e)·16 + lane]} is element e of key 16p + lane) and values
+ * in column chunks, 64 wide while they fit, then 16 wide, over dp = d rounded up to 16 (zero-padded): the chunk
+ * starting at column c holds {@code values[base + paddedKeys·c + key·width + (col − c)]}. Both layouts put a key's
+ * next element at a constant distance, which lets the JIT drop the bounds checks from the product loops. Key counts
+ * are padded to a multiple of 16 with zero keys.
+ * Every query tile of a head then reads its keys from here instead of gathering or re-packing them per tile; the
+ * copy is O(T·d) per head against the O(T²·d) of its attention.
+ */
+final class PackedHeads {
+    private float[] keys = new float[0];
+    private float[] values = new float[0];
+    private float[] panel = new float[0];
+    private int paddedKeys;
+    private int d;
+    private int dp;
+
+    /** Makes room for {@code slots} heads of {@code tokens} keys of width d; contents are stale until packed. */
+    void prepare(int slots, int tokens, int d) {
+        this.paddedKeys = roundUp(tokens, TileProducts.PANEL);
+        this.d = d;
+        this.dp = roundUp(d, TileProducts.PANEL);
+        int keyFloats = Math.multiplyExact(Math.multiplyExact(slots, paddedKeys), d);
+        int valueFloats = Math.multiplyExact(Math.multiplyExact(slots, paddedKeys), dp);
+        if (keys.length < keyFloats) {
+            keys = new float[keyFloats];
+        }
+        if (values.length < valueFloats) {
+            values = new float[valueFloats];
+        }
+    }
+
+    static int roundUp(int n, int m) {
+        return (n + m - 1) / m * m;
+    }
+
+    /** The heads per chunk so that a chunk's packed keys stay under {@code budgetFloats} (at least 1). */
+    static int slotsFor(int heads, int tokens, int d, long budgetFloats) {
+        long perHead = (long) roundUp(tokens, TileProducts.PANEL) * roundUp(d, TileProducts.PANEL);
+        return (int) Math.max(1, Math.min(heads, budgetFloats / perHead));
+    }
+
+    float[] keys() {
+        return keys;
+    }
+
+    float[] values() {
+        return values;
+    }
+
+    int paddedKeys() {
+        return paddedKeys;
+    }
+
+    int valueWidth() {
+        return dp;
+    }
+
+    int keyBase(int slot) {
+        return slot * paddedKeys * d;
+    }
+
+    int valueBase(int slot) {
+        return slot * paddedKeys * dp;
+    }
+
+    /** The width of the value chunk that starts at column c (64 while it fits, then 16). */
+    static int chunkWidth(int c, int dp) {
+        return c + 4 * TileProducts.PANEL <= dp ? 4 * TileProducts.PANEL : TileProducts.PANEL;
+    }
+
+    /** A packer for one worker (its own staging buffer); workers pack disjoint panels. */
+    Packer packer() {
+        return new Packer();
+    }
+
+    /** Copies panels of a head into a slot, transposing each panel's 16 keys through a staging buffer. */
+    final class Packer {
+        private final float[] rows = new float[TileProducts.PANEL * d];
+        private final float[] value = new float[dp];
+
+        /** Key panels {@code [p0, p1)} of head (b, h); positions past the tensor's tokens become zero keys and values. */
+        void pack(Tensor k, Tensor v, int b, int h, int[] order, int slot, int p0, int p1) {
+            int tokens = (int) k.dim(1);
+            int kBase = keyBase(slot);
+            int vBase = valueBase(slot);
+            for (int p = p0; p < p1; p++) {
+                for (int lane = 0; lane < TileProducts.PANEL; lane++) {
+                    int pos = p * TileProducts.PANEL + lane;
+                    if (pos < tokens) {
+                        int token = order == null ? pos : order[pos];
+                        MemorySegment.copy(k.segment(), Layouts.F32, rowOffset(k, b, token, h), rows, lane * d, d);
+                        MemorySegment.copy(v.segment(), Layouts.F32, rowOffset(v, b, token, h), value, 0, d);
+                    } else {
+                        Arrays.fill(rows, lane * d, lane * d + d, 0f);
+                        Arrays.fill(value, 0, d, 0f);
+                    }
+                    for (int c = 0, w; c < dp; c += w) {
+                        w = chunkWidth(c, dp);
+                        System.arraycopy(value, c, values, vBase + paddedKeys * c + pos * w, w);
+                    }
+                }
+                int out = kBase + p * d * TileProducts.PANEL;
+                for (int e = 0; e < d; e++) {
+                    for (int lane = 0; lane < TileProducts.PANEL; lane++) {
+                        keys[out + e * TileProducts.PANEL + lane] = rows[lane * d + e];
+                    }
+                }
+            }
+        }
+    }
+
+    /** Byte offset of row (b, token, h) of a [B, T, H, D] tensor. */
+    static long rowOffset(Tensor t, long b, long token, long h) {
+        return 4 * (t.offset() + b * t.stride(0) + token * t.stride(1) + h * t.stride(2));
+    }
+}
