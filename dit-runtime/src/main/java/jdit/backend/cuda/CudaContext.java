@@ -124,9 +124,19 @@ public final class CudaContext implements AutoCloseable {
         return Optional.ofNullable(sdpa);
     }
 
+    /** Whether dense attention can go through cuDNN on this context (cuDNN 9 loaded and opened). */
+    public synchronized boolean cudnnAvailable() {
+        return sdpa().isPresent();
+    }
+
     /** {@code cuDNN 9.19.0}, or why dense attention cannot use cuDNN here. */
     public synchronized String cudnnStatus() {
         return sdpa().isPresent() ? CudnnProbe.result().describe() : sdpaUnavailable;
+    }
+
+    /** Why cuDNN refused the attention shapes it refused on this context (those ran on the kernel); empty if none. */
+    public synchronized java.util.List<String> cudnnRefusals() {
+        return sdpa == null ? java.util.List.of() : java.util.List.copyOf(sdpa.refusals().values());
     }
 
     int maxSharedOptIn() {
