@@ -25,6 +25,7 @@ final class CudnnSdpa implements AutoCloseable {
     private final DeviceScratch kHalf;
     private final DeviceScratch vHalf;
     private final DeviceScratch oHalf;
+    private final DeviceScratch stats;
     private final DeviceScratch workspace;
 
     private CudnnSdpa(CudaContext ctx, DType io) {
@@ -34,6 +35,7 @@ final class CudnnSdpa implements AutoCloseable {
         this.kHalf = new DeviceScratch(ctx);
         this.vHalf = new DeviceScratch(ctx);
         this.oHalf = new DeviceScratch(ctx);
+        this.stats = new DeviceScratch(ctx);
         this.workspace = new DeviceScratch(ctx);
     }
 
@@ -79,11 +81,17 @@ final class CudnnSdpa implements AutoCloseable {
         addresses.put(SdpaGraph.K_T, ks.address());
         addresses.put(SdpaGraph.V, vs.address());
         addresses.put(SdpaGraph.O, os.address());
-        if (lse != null) {
-            addresses.put(SdpaGraph.STATS, lse.address());
+        // the plan promises 16-byte aligned tensors; an lse that is a slice of a larger buffer may not be
+        Tensor statsTarget = lse == null || lse.address() % SdpaGraph.ALIGNMENT == 0 ? lse
+                : stats.get(DType.F32, lse.numel()).reshape(b, h, tq);
+        if (statsTarget != null) {
+            addresses.put(SdpaGraph.STATS, statsTarget.address());
         }
         plan.get().execute(handle, addresses, scale, work);
         memory.copy(os, out);
+        if (statsTarget != lse) {
+            memory.copy(statsTarget, lse);
+        }
         return true;
     }
 

@@ -112,16 +112,22 @@ class CudnnSdpaTest {
         try (Arena a = Arena.ofShared()) {
             Tensor qkv = random(a, r, 1, 300, 3, 4, 64);
             Tensor want = zeros(a, 1, 300, 4, 64);
+            Tensor lseWant = zeros(a, 1, 4, 300);
             cpu.backend().attention().attend(qkv.select(2, 0), qkv.select(2, 1), qkv.select(2, 2), AttentionPlan.DENSE, 0.125f,
-                    want);
+                    want, lseWant);
             Tensor d = ctx.upload(qkv);
             Tensor got = ctx.allocate(DType.F32, 1, 300, 4, 64);
+            // an lse 4 bytes into its allocation: cuDNN writes an aligned copy, the backend moves it
+            Tensor lse = ctx.allocate(DType.F32, 1 + 4 * 300).narrow(0, 1, 4 * 300).reshape(1, 4, 300);
             AttentionPlan all = AttentionPlan.BlockSparse.all(4, 300, 300, 64, 64);
             int before = ctx.sdpa().orElseThrow().plansBuilt();
             CudaBackend.create(ctx, DenseAttention.CUDNN).attention().attend(d.select(2, 0), d.select(2, 1), d.select(2, 2), all,
-                    0.125f, got);
+                    0.125f, got, lse);
             assertEquals(before + 1, ctx.sdpa().orElseThrow().plansBuilt(), "refusals: " + refusals());
             assertClose(want, down(a, got), 1e-3, 1e-2, "cuDNN on strided views");
+            Tensor lseHost = zeros(a, 1, 4, 300);
+            ctx.download(lse, lseHost);
+            assertClose(lseWant, lseHost, 1e-2, 1e-3, "lse at an unaligned address");
             Tensor kernel = ctx.allocate(DType.F32, 1, 300, 4, 64);
             CudaBackend.create(ctx, DenseAttention.KERNEL).attention().attend(d.select(2, 0), d.select(2, 1), d.select(2, 2), all,
                     0.125f, kernel);
