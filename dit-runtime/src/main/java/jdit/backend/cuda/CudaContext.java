@@ -317,6 +317,7 @@ public final class CudaContext implements AutoCloseable {
             sdpa.close();
             sdpa = null;
         }
+        sdpaUnavailable = "the context is closed";
         for (long address : allocations.keySet()) {
             cudart.cudaFree(new RawPointer(address));
         }

@@ -54,7 +54,7 @@ final class CudnnSdpa implements AutoCloseable {
 
     /**
      * Attention over every pair, as {@link jdit.backend.Attention#attend} describes it (shapes already checked, unit
-     * stride in D); returns false, computing nothing, when cuDNN has no plan for this shape.
+     * stride in D); returns false, computing nothing, when cuDNN has no plan for this shape or refuses to run it.
      */
     boolean attend(Tensor q, Tensor k, Tensor v, float scale, Tensor out, Tensor lse) {
         int b = (int) q.dim(0);
@@ -62,6 +62,9 @@ final class CudnnSdpa implements AutoCloseable {
         int tk = (int) k.dim(1);
         int h = (int) q.dim(2);
         int d = (int) q.dim(3);
+        if (b < 1 || h < 1) {
+            return false;
+        }
         SdpaShape shape = new SdpaShape(b, h, tq, tk, d, io, lse != null);
         Optional<SdpaPlan> plan = plan(shape);
         if (plan.isEmpty()) {
@@ -87,7 +90,14 @@ final class CudnnSdpa implements AutoCloseable {
         if (statsTarget != null) {
             addresses.put(SdpaGraph.STATS, statsTarget.address());
         }
-        plan.get().execute(handle, addresses, scale, work);
+        try {
+            plan.get().execute(handle, addresses, scale, work);
+        } catch (CudaException e) {
+            // nothing was enqueued: the caller's kernel computes out and lse instead, and this shape stays there
+            plans.remove(shape).close();
+            refused.put(shape, e.getMessage());
+            return false;
+        }
         memory.copy(os, out);
         if (statsTarget != lse) {
             memory.copy(statsTarget, lse);
