@@ -31,8 +31,9 @@ import picocli.CommandLine.Spec;
             "density, plan time and share, speed-up against dense and the output's relative error.",
             "methods_e2e: 3 steps of a 2-block Wan2.1-1.3B-shaped model (4 x 32 x 32 patches) per method from one seed:",
             "seconds per step, density, plan share and the PSNR of the final latent against dense.",
-            "cuda: on an NVIDIA GPU (--device N), the cuBLAS BF16 and TF32 ceilings and the CUDA block-sparse kernel at",
-            "Wan2.1's head shape (--tokens) with all tiles and 50/25/10%% plans: TFLOP/s and speed-up against all tiles."})
+            "cuda: on an NVIDIA GPU (--device N), the cuBLAS BF16 and TF32 ceilings, dense attention through cuDNN's fused",
+            "SDPA against the BF16 ceiling, and the CUDA block-sparse kernel at Wan2.1's head shape (--tokens) with all tiles",
+            "and 50/25/10%% plans: TFLOP/s, speed-up against all tiles, kept-tile TFLOP/s against cuDNN's dense rate."})
 final class BenchCommand implements Callable<Integer> {
     enum Suite { gemm, dit, wan, wan_vae, attention, methods, methods_e2e, cuda }
 
@@ -102,7 +103,7 @@ final class BenchCommand implements Callable<Integer> {
             if (!probe.available()) {
                 throw new IllegalArgumentException("jdit bench cuda needs an NVIDIA GPU: " + probe.reason());
             }
-            spec.commandLine().getErr().println("jdit bench cuda: cuBLAS ceilings, then the block-sparse kernel at "
+            spec.commandLine().getErr().println("jdit bench cuda: cuBLAS ceilings, cuDNN dense attention, then the block-sparse kernel at "
                     + java.util.Arrays.toString(attentionTokens) + " tokens...");
             var cuda = new jdit.backend.cuda.CudaOptions(java.nio.file.Path.of(System.getProperty("user.home"), ".cache", "jdit", "cuda"),
                     java.util.Optional.ofNullable(System.getenv("JDIT_NVRTC")).map(java.nio.file.Path::of));

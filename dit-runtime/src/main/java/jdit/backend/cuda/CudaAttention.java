@@ -1,5 +1,6 @@
 package jdit.backend.cuda;
 
+import java.util.Optional;
 import jdit.attention.AttentionPlan;
 import jdit.backend.Attention;
 import jdit.tensor.DType;
@@ -10,7 +11,9 @@ import jdit.tensor.Tensor;
  * online softmax, log-sum-exp and LiteAttention verdicts); dense attention is its all-tiles plan. Two variants:
  * {@code attention_bf16.cu} multiplies on the tensor cores with Q, K, V and P rounded to BF16 (the default), and
  * {@code attention.cu} computes in FP32 on the CUDA cores (the exact one). A CTA takes up to 64 query rows of a tile;
- * rows and key chunks shrink when a tile's scores would not fit the device's shared memory.
+ * rows and key chunks shrink when a tile's scores would not fit the device's shared memory. Dense work on the BF16
+ * variant goes to cuDNN's fused attention ({@link CudnnSdpa}) when {@link SdpaRoute} allows it and cuDNN has a plan
+ * for the shape; everything else, and every failure to get cuDNN, runs the kernel.
  */
 final class CudaAttention implements Attention {
     /** How the kernel multiplies. */
@@ -21,11 +24,13 @@ final class CudaAttention implements Attention {
     private static final int THREADS = 256;
     private final CudaContext ctx;
     private final Precision precision;
+    private final DenseAttention dense;
     private final DeviceScratch planBuffer;
 
-    CudaAttention(CudaContext ctx, Precision precision) {
+    CudaAttention(CudaContext ctx, Precision precision, DenseAttention dense) {
         this.ctx = ctx;
         this.precision = precision;
+        this.dense = dense;
         this.planBuffer = new DeviceScratch(ctx);
     }
 
@@ -44,6 +49,12 @@ final class CudaAttention implements Attention {
         int tk = (int) k.dim(1);
         int heads = (int) q.dim(2);
         int d = (int) q.dim(3);
+        if (SdpaRoute.refusal(plan, tq, tk, d, precision == Precision.BF16, ctx.computeMajor(), dense).isEmpty()) {
+            Optional<CudnnSdpa> sdpa = ctx.sdpa();
+            if (sdpa.isPresent() && sdpa.get().attend(q, k, v, scale, out, lse)) {
+                return;
+            }
+        }
         AttentionPlan.BlockSparse p = switch (plan) {
             case AttentionPlan.BlockSparse sparse -> sparse;
             case AttentionPlan.Dense dense -> AttentionPlan.BlockSparse.all(heads, tq, tk, DENSE_TILE, DENSE_TILE);

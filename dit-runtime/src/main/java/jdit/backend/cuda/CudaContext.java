@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Optional;
 import jdit.tensor.DType;
 import jdit.tensor.Device;
 import jdit.tensor.Shape;
@@ -40,16 +41,21 @@ public final class CudaContext implements AutoCloseable {
     private final Nvrtc nvrtc;
     private final Path kernelCache;
     private final String arch;
+    private final int computeMajor;
     private final int maxSharedOptIn;
+    private final DenseAttention denseAttention;
+    private CudnnSdpa sdpa;
+    private String sdpaUnavailable;
     private final Map<String, CUmod_st> modules = new HashMap<>();
     private final Map<String, CUfunc_st> functions = new HashMap<>();
     private final Map<Long, Long> allocations = new HashMap<>();
     private final Map<CUfunc_st, Integer> sharedSet = new IdentityHashMap<>();
 
-    private CudaContext(int index, Nvrtc nvrtc, Path kernelCache) {
+    private CudaContext(int index, Nvrtc nvrtc, CudaOptions options) {
         this.device = Device.cuda(index);
         this.nvrtc = nvrtc;
-        this.kernelCache = kernelCache;
+        this.kernelCache = options.kernelCache();
+        this.denseAttention = options.denseAttention();
         check(cudart.cudaSetDevice(index), "cudaSetDevice(" + index + ")");
         int[] major = new int[1];
         int[] minor = new int[1];
@@ -58,6 +64,7 @@ public final class CudaContext implements AutoCloseable {
         check(cudart.cudaDeviceGetAttribute(minor, cudart.cudaDevAttrComputeCapabilityMinor, index), "cudaDeviceGetAttribute");
         check(cudart.cudaDeviceGetAttribute(shared, cudart.cudaDevAttrMaxSharedMemoryPerBlockOptin, index), "cudaDeviceGetAttribute");
         this.arch = "sm_" + major[0] + minor[0];
+        this.computeMajor = major[0];
         this.maxSharedOptIn = shared[0];
         check(cudart.cudaStreamCreate(stream), "cudaStreamCreate");
         checkBlas(cublas.cublasCreate_v2(blas), "cublasCreate");
@@ -76,7 +83,7 @@ public final class CudaContext implements AutoCloseable {
         }
         Nvrtc nvrtc = Nvrtc.load(options.nvrtcLibrary()).orElseThrow(() -> new CudaException(
                 "libnvrtc.so.13 was not found: put the CUDA 13 lib directory on LD_LIBRARY_PATH or set JDIT_NVRTC"));
-        return new CudaContext(index, nvrtc, options.kernelCache());
+        return new CudaContext(index, nvrtc, options);
     }
 
     public Device device() {
@@ -86,6 +93,50 @@ public final class CudaContext implements AutoCloseable {
     /** The architecture kernels are compiled for, {@code sm_XY}. */
     public String arch() {
         return arch;
+    }
+
+    int computeMajor() {
+        return computeMajor;
+    }
+
+    /** What {@link CudaBackend#create(CudaContext)} runs dense plans on, from the options. */
+    DenseAttention denseAttention() {
+        return denseAttention;
+    }
+
+    /**
+     * cuDNN's attention on this context, opened at first use; empty, with the reason kept, where cuDNN cannot be
+     * loaded or opened (the callers then run the kernel).
+     */
+    synchronized Optional<CudnnSdpa> sdpa() {
+        if (sdpa == null && sdpaUnavailable == null) {
+            CudnnProbe.Result probe = CudnnProbe.result();
+            if (!probe.available()) {
+                sdpaUnavailable = probe.reason();
+            } else {
+                try {
+                    sdpa = CudnnSdpa.open(this, DType.BF16);
+                } catch (CudaException | LinkageError e) {
+                    sdpaUnavailable = "cuDNN did not open: " + e.getMessage();
+                }
+            }
+        }
+        return Optional.ofNullable(sdpa);
+    }
+
+    /** Whether dense attention can go through cuDNN on this context (cuDNN 9 loaded and opened). */
+    public synchronized boolean cudnnAvailable() {
+        return sdpa().isPresent();
+    }
+
+    /** {@code cuDNN 9.19.0}, or why dense attention cannot use cuDNN here. */
+    public synchronized String cudnnStatus() {
+        return sdpa().isPresent() ? CudnnProbe.result().describe() : sdpaUnavailable;
+    }
+
+    /** Why cuDNN refused the attention shapes it refused on this context (those ran on the kernel); empty if none. */
+    public synchronized java.util.List<String> cudnnRefusals() {
+        return sdpa == null ? java.util.List.of() : java.util.List.copyOf(sdpa.refusals().values());
     }
 
     int maxSharedOptIn() {
@@ -262,6 +313,11 @@ public final class CudaContext implements AutoCloseable {
     @Override
     public synchronized void close() {
         cudart.cudaStreamSynchronize(stream);
+        if (sdpa != null) {
+            sdpa.close();
+            sdpa = null;
+        }
+        sdpaUnavailable = "the context is closed";
         for (long address : allocations.keySet()) {
             cudart.cudaFree(new RawPointer(address));
         }
