@@ -96,11 +96,15 @@ final class BlockSparseKernel {
         }
     }
 
-    /** One worker's tiles: Q [rows, d], S [rows, span], O [rows, dp], the rows' running m, lane sums l and factor α. */
-    private record Tiles(float[] q, float[] s, float[] o, float[] m, float[] l, float[] alpha, int rows, int span, int d, int dp) {
+    /**
+     * One worker's tiles: Q [rows, d], S [rows, span], O [rows, dp], the rows' running m, lane sums l, factor α and
+     * the lane maxima of their current scores.
+     */
+    private record Tiles(float[] q, float[] s, float[] o, float[] m, float[] l, float[] alpha, float[] max, int rows, int span,
+                         int d, int dp) {
         Tiles(int rows, int span, int d, int dp) {
             this(new float[rows * d], new float[rows * span], new float[rows * dp], new float[rows],
-                    new float[rows * TileProducts.SP.length()], new float[rows], rows, span, d, dp);
+                    new float[rows * TileProducts.PANEL], new float[rows], new float[rows * TileProducts.PANEL], rows, span, d, dp);
         }
 
         boolean fits(int rows, int span, int d, int dp) {
@@ -138,7 +142,7 @@ final class BlockSparseKernel {
             int off = c0 - p0 * TileProducts.PANEL;
             int stride = (panels + 1) * TileProducts.PANEL;
             int width = PackedHeads.roundUp(cols, TileProducts.PANEL);
-            TileProducts.scores(t.q(), rows4, d, packed.keys(), packed.keyBase(slot), p0, panels, t.s(), stride);
+            TileProducts.scores(t.q(), rows4, d, packed.keys(), packed.keyBase(slot), p0, panels, t.s(), stride, t.max());
             if (hb.partial(a)) {
                 for (int i = 0; i < rows; i++) {
                     for (int j = 0; j < cols; j++) {
@@ -157,8 +161,12 @@ final class BlockSparseKernel {
                 boolean skip = !ragged && negligible(t, rows, stride, off, width, decisions.thresholdLog2());
                 decisions.set(b, h, qb, hb.col(a), skip ? (byte) 1 : 0);
             }
+            // the lane maxima from the products hold when the tile is exactly the scores they saw
+            boolean exact = !hb.partial(a) && off == 0 && width == cols && cols == panels * TileProducts.PANEL;
             for (int i = 0; i < rows; i++) {
-                t.alpha()[i] = TileSoftmax.update(t.s(), i * stride + off, width, t.m(), t.l(), i);
+                int at = i * stride + off;
+                float max = exact ? TileSoftmax.lanesMax(t.max(), i * TileProducts.PANEL) : TileSoftmax.rowMax(t.s(), at, width);
+                t.alpha()[i] = TileSoftmax.update(t.s(), at, width, max, t.m(), t.l(), i);
             }
             // padded rows have zero queries, so zero scores and, never normalised, zero weights
             TileProducts.accumulate(t.s(), stride, off, cols, packed.values(), packed.valueBase(slot), packed.paddedKeys(), c0, dp,

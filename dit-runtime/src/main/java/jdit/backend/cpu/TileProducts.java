@@ -23,21 +23,26 @@ final class TileProducts {
 
     /**
      * s[i·sStride + 16·(p − p0) + lane] = q[i·d .. i·d + d) · K[key], for rows {@code 0 <= i < rows} and the keys
-     * of panels p0 .. p0 + panels − 1, where panel p holds keys 16p .. 16p + 15 as kp[kBase + (p·d + e)·16 + lane].
+     * of panels p0 .. p0 + panels − 1, where panel p holds keys 16p .. 16p + 15 as kp[kBase + (p·d + e)·16 + lane];
+     * and {@code max[16·i ..]} = the lane-wise maximum of row i's scores, taken from the registers, which spares the
+     * softmax a pass over the row when no mask or padding changes it.
      */
-    static void scores(float[] q, int rows, int d, float[] kp, int kBase, int p0, int panels, float[] s, int sStride) {
+    static void scores(float[] q, int rows, int d, float[] kp, int kBase, int p0, int panels, float[] s, int sStride,
+                       float[] max) {
+        java.util.Arrays.fill(max, 0, rows * PANEL, Float.NEGATIVE_INFINITY);
         for (int i = 0; i < rows; i += ROWS) {
             int p = 0;
             for (; p + 4 <= panels; p += 4) {
-                scores4x4(q, i * d, d, kp, kBase + (p0 + p) * d * PANEL, s, i * sStride + p * PANEL, sStride);
+                scores4x4(q, i * d, d, kp, kBase + (p0 + p) * d * PANEL, s, i * sStride + p * PANEL, sStride, max, i * PANEL);
             }
             for (; p < panels; p++) {
-                scores4x1(q, i * d, d, kp, kBase + (p0 + p) * d * PANEL, s, i * sStride + p * PANEL, sStride);
+                scores4x1(q, i * d, d, kp, kBase + (p0 + p) * d * PANEL, s, i * sStride + p * PANEL, sStride, max, i * PANEL);
             }
         }
     }
 
-    private static void scores4x4(float[] q, int q0, int d, float[] kp, int k0, float[] s, int s0, int sStride) {
+    private static void scores4x4(float[] q, int q0, int d, float[] kp, int k0, float[] s, int s0, int sStride, float[] max,
+                                  int m0) {
         FloatVector a00 = FloatVector.zero(SP), a01 = a00, a02 = a00, a03 = a00;
         FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
         FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00;
@@ -87,9 +92,14 @@ final class TileProducts {
         a31.intoArray(s, s0 + 3 * sStride + 16);
         a32.intoArray(s, s0 + 3 * sStride + 32);
         a33.intoArray(s, s0 + 3 * sStride + 48);
+        FloatVector.fromArray(SP, max, m0).max(a00.max(a01).max(a02.max(a03))).intoArray(max, m0);
+        FloatVector.fromArray(SP, max, m0 + 16).max(a10.max(a11).max(a12.max(a13))).intoArray(max, m0 + 16);
+        FloatVector.fromArray(SP, max, m0 + 32).max(a20.max(a21).max(a22.max(a23))).intoArray(max, m0 + 32);
+        FloatVector.fromArray(SP, max, m0 + 48).max(a30.max(a31).max(a32.max(a33))).intoArray(max, m0 + 48);
     }
 
-    private static void scores4x1(float[] q, int q0, int d, float[] kp, int k0, float[] s, int s0, int sStride) {
+    private static void scores4x1(float[] q, int q0, int d, float[] kp, int k0, float[] s, int s0, int sStride, float[] max,
+                                  int m0) {
         FloatVector a0 = FloatVector.zero(SP), a1 = a0, a2 = a0, a3 = a0;
         int q1 = q0 + d, q2 = q1 + d, q3 = q2 + d;
         for (int e = 0; e < d; e++) {
@@ -103,6 +113,10 @@ final class TileProducts {
         a1.intoArray(s, s0 + sStride);
         a2.intoArray(s, s0 + 2 * sStride);
         a3.intoArray(s, s0 + 3 * sStride);
+        FloatVector.fromArray(SP, max, m0).max(a0).intoArray(max, m0);
+        FloatVector.fromArray(SP, max, m0 + 16).max(a1).intoArray(max, m0 + 16);
+        FloatVector.fromArray(SP, max, m0 + 32).max(a2).intoArray(max, m0 + 32);
+        FloatVector.fromArray(SP, max, m0 + 48).max(a3).intoArray(max, m0 + 48);
     }
 
     /**

@@ -34,8 +34,7 @@ final class TileSoftmax {
      * {@code s[off ..]}, which become the probabilities; returns the factor for the row's output so far (0 when it
      * had none, 1 when the maximum stayed).
      */
-    static float update(float[] s, int off, int n, float[] m, float[] sums, int i) {
-        float max = rowMax(s, off, n);
+    static float update(float[] s, int off, int n, float max, float[] m, float[] sums, int i) {
         float mOld = m[i];
         float mNew = Math.max(mOld, max);
         if (mNew == Float.NEGATIVE_INFINITY) {
@@ -63,6 +62,11 @@ final class TileSoftmax {
             total += sums[at + lane];
         }
         return total;
+    }
+
+    /** The largest of 16 lane maxima. */
+    static float lanesMax(float[] lanes, int off) {
+        return FloatVector.fromArray(SP, lanes, off).reduceLanes(VectorOperators.MAX); // exact in any order
     }
 
     /** The largest of the n scores at {@code s[off ..]} (−inf for none; n a multiple of 16). */
