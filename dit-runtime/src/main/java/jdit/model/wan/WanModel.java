@@ -125,7 +125,7 @@ public final class WanModel implements AutoCloseable {
         int[] order = step.method().tokenOrder(grid).orElse(null);
         if (order != null) { // the method's order for every self-attention of this forward (NABLA's tiles)
             Tensor ordered = ws.allocate(DType.F32, h.shape());
-            TokenOrders.gather(h, order, ordered);
+            TokenOrders.gather(h, order, ordered, be.memory(), ws);
             ws.release(h);
             h = ordered;
         }
@@ -141,7 +141,7 @@ public final class WanModel implements AutoCloseable {
         for (int i = 0; i < config.numLayers(); i++) {
             step.probe().enter(i);
             if (span != null && i == span.first()) {
-                pooled = jdit.density.PooledStream.enter(h, grid, span, ws);
+                pooled = jdit.density.PooledStream.enter(h, grid, span, be, ws);
                 h = pooled.tokens(ws);
             }
             TokenGrid g = pooled != null ? pooled.grid() : grid;
@@ -158,7 +158,7 @@ public final class WanModel implements AutoCloseable {
         step.probe().enter(LayerProbe.OUTSIDE_BLOCKS);
         if (order != null) {
             Tensor natural = ws.allocate(DType.F32, h.shape());
-            TokenOrders.scatter(h, order, natural);
+            TokenOrders.scatter(h, order, natural, be.memory(), ws);
             ws.release(h);
             h = natural;
         }
