@@ -155,7 +155,7 @@ public final class Profiler {
             timed.pointwise().scaleAdd(x, (float) sampler.inputScale(i), x, 0f, input);
             Tensor prediction = model.predict(input, t, new AttentionStep(method, i, steps, t, GuidanceBranch.UNGUIDED, stats)
                     .withDensity(density), timed, step);
-            sampler.step(prediction, i, x, noise, timed.pointwise());
+            sampler.step(prediction, i, x, noise, timed, keep);
             seconds[i] = (System.nanoTime() - t0) / 1e9;
             gflop[i] = (stats.totalFlops() - flopsBefore) / 1e9;
             peak = Math.max(peak, step.peakBytes());

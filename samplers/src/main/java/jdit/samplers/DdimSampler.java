@@ -1,5 +1,7 @@
 package jdit.samplers;
 
+import jdit.tensor.Workspace;
+import jdit.backend.Backend;
 import jdit.backend.Pointwise;
 import jdit.sampling.NoiseSource;
 import jdit.sampling.Sampler;
@@ -35,7 +37,8 @@ final class DdimSampler implements Sampler {
     }
 
     @Override
-    public void step(Tensor eps, int step, Tensor x, NoiseSource noise, Pointwise ops) {
+    public void step(Tensor eps, int step, Tensor x, NoiseSource noise, Backend be, Workspace ws) {
+        Pointwise ops = be.pointwise();
         int t = (int) timesteps[step];
         int prev = t - ratio;
         double a = schedule.abar(t);
@@ -44,6 +47,6 @@ final class DdimSampler implements Sampler {
         // x' = sqrt(ap)·x0 + sqrt(1 - ap - std²)·eps (+ std·z), with x0 = (x - sqrt(1-a)·eps)/sqrt(a)
         double cx = Math.sqrt(ap / a);
         double ce = -Math.sqrt(ap) * Math.sqrt(1 - a) / Math.sqrt(a) + Math.sqrt(Math.max(1 - ap - std * std, 0));
-        LinearStep.apply(x, cx, eps, ce, eta > 0, std, noise, ops);
+        LinearStep.apply(x, cx, eps, ce, eta > 0, std, noise, ops, ws);
     }
 }

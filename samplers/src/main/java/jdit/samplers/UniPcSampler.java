@@ -1,6 +1,7 @@
 package jdit.samplers;
 
-import java.lang.foreign.Arena;
+import jdit.tensor.Workspace;
+import jdit.backend.Backend;
 import jdit.backend.Pointwise;
 import jdit.sampling.NoiseSource;
 import jdit.sampling.Sampler;
@@ -46,13 +47,14 @@ final class UniPcSampler implements Sampler {
     }
 
     @Override
-    public void step(Tensor output, int step, Tensor x, NoiseSource noise, Pointwise ops) {
+    public void step(Tensor output, int step, Tensor x, NoiseSource noise, Backend be, Workspace ws) {
+        Pointwise ops = be.pointwise();
         if (mCur == null) {
-            Arena arena = Arena.ofAuto();
-            mCur = Tensor.allocate(arena, DType.F32, x.shape());
-            mPrev = Tensor.allocate(arena, DType.F32, x.shape());
-            mPrev2 = Tensor.allocate(arena, DType.F32, x.shape());
-            lastSample = Tensor.allocate(arena, DType.F32, x.shape());
+            // the solver's history, kept for the generation in its workspace
+            mCur = ws.allocate(DType.F32, x.shape());
+            mPrev = ws.allocate(DType.F32, x.shape());
+            mPrev2 = ws.allocate(DType.F32, x.shape());
+            lastSample = ws.allocate(DType.F32, x.shape());
         } else {
             Tensor t = mPrev2;
             mPrev2 = mPrev;
@@ -65,7 +67,7 @@ final class UniPcSampler implements Sampler {
             correct(step, x, ops);
         }
         int order = Math.min(Math.min(2, timesteps.length - step), step + 1);
-        x.copyTo(lastSample);
+        ws.copy(x, lastSample);
         predict(step, order, x, ops);
         lastOrder = order;
     }

@@ -115,7 +115,8 @@ public final class DitModel implements ClassImageModel, AutoCloseable {
                 h = pooled.tokens(ws);
             }
             TokenGrid blockGrid = pooled != null ? pooled.grid() : grid;
-            AttentionContext ctx = step.at(i, config.depth(), blockGrid, config.numHeads(), config.hiddenSize() / config.numHeads());
+            AttentionContext ctx = step.at(i, config.depth(), blockGrid, config.numHeads(), config.hiddenSize() / config.numHeads())
+                    .on(be, ws);
             Tensor next = DitBlock.forward(w.blocks().get(i), config, h, sc, ctx, step.method(), be, ws);
             ws.release(h);
             h = next;

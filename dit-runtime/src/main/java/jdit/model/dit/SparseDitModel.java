@@ -111,7 +111,7 @@ public final class SparseDitModel implements ClassImageModel, AutoCloseable {
                     yield out;
                 }
                 case DENSE -> {
-                    AttentionContext ctx = step.at(i, layers, grid, base.numHeads(), d / base.numHeads());
+                    AttentionContext ctx = step.at(i, layers, grid, base.numHeads(), d / base.numHeads()).on(be, ws);
                     yield DitBlock.forward(b.dit(), base, h, sc, ctx, step.method(), be, ws);
                 }
             };

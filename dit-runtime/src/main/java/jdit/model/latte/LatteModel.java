@@ -114,7 +114,7 @@ public final class LatteModel implements AutoCloseable {
         for (int i = 0; i < config.depth(); i++) {
             step.probe().enter(i);
             if (i % 2 == 0) {
-                Tensor next = dit.block(i, h, sc, step.at(i, config.depth(), spatial, heads, d / heads), step.method(), be, ws);
+                Tensor next = dit.block(i, h, sc, step.at(i, config.depth(), spatial, heads, d / heads).on(be, ws), step.method(), be, ws);
                 ws.release(h);
                 h = next;
                 continue;
@@ -124,7 +124,7 @@ public final class LatteModel implements AutoCloseable {
             if (i == 1) {
                 be.pointwise().binary(BinaryOp.ADD, byPosition, tempEmbed, byPosition);
             }
-            Tensor next = dit.block(i, byPosition, sc, step.at(i, config.depth(), temporal, heads, d / heads),
+            Tensor next = dit.block(i, byPosition, sc, step.at(i, config.depth(), temporal, heads, d / heads).on(be, ws),
                     step.method(), be, ws);
             ws.release(byPosition);
             h = regroup(next, b, tokens, f, be, ws); // (b t) f d -> (b f) t d

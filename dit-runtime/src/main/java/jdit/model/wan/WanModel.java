@@ -152,7 +152,7 @@ public final class WanModel implements AutoCloseable {
                 h = pooled.tokens(ws);
             }
             TokenGrid g = pooled != null ? pooled.grid() : grid;
-            AttentionContext ctx = step.at(i, config.numLayers(), g, config.numHeads(), config.headDim());
+            AttentionContext ctx = step.at(i, config.numLayers(), g, config.numHeads(), config.headDim()).on(be, ws);
             Tensor next = WanBlock.forward(w.blocks().get(i), config, h, e0, text, pooled != null ? pooledTables : tables, ctx,
                     step.method(), be, ws);
             ws.release(h);
