@@ -13,11 +13,13 @@ import jdit.tensor.Device;
 public final class DeviceBackend implements AutoCloseable {
     private final Backend backend;
     private final AutoCloseable owner;
+    private final CpuBackend cpu;
     private final String description;
 
-    private DeviceBackend(Backend backend, AutoCloseable owner, String description) {
+    private DeviceBackend(Backend backend, AutoCloseable owner, CpuBackend cpu, String description) {
         this.backend = backend;
         this.owner = owner;
+        this.cpu = cpu;
         this.description = description;
     }
 
@@ -25,14 +27,19 @@ public final class DeviceBackend implements AutoCloseable {
     public static DeviceBackend open(DeviceChoice choice, int threads, CudaOptions cuda) {
         if (choice.kind() == Device.Kind.CPU) {
             CpuBackend cpu = CpuBackend.create(threads, true);
-            return new DeviceBackend(cpu.backend(), cpu, "cpu, " + threads + " threads, gemm " + cpu.gemmKernelDescription());
+            return new DeviceBackend(cpu.backend(), cpu, cpu, "cpu, " + threads + " threads, gemm " + cpu.gemmKernelDescription());
         }
         CudaContext ctx = CudaContext.open(choice.index(), cuda);
-        return new DeviceBackend(CudaBackend.create(ctx), ctx, choice + " (" + ctx.arch() + ")");
+        return new DeviceBackend(CudaBackend.create(ctx), ctx, null, choice + " (" + ctx.arch() + ")");
     }
 
     public Backend backend() {
         return backend;
+    }
+
+    /** The CPU backend (its threads, its gemm kernel) when this is the CPU. */
+    public java.util.Optional<CpuBackend> cpu() {
+        return java.util.Optional.ofNullable(cpu);
     }
 
     /** For example "cpu, 2 threads, gemm OpenBLAS (...)" or "cuda:0 (sm_90)". */
