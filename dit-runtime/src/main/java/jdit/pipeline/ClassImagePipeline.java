@@ -1,12 +1,12 @@
 package jdit.pipeline;
 
-import jdit.sampling.NoiseSource;
-import jdit.sampling.UploadedNoise;
 import jdit.attention.AttentionStep;
 import jdit.attention.GuidanceBranch;
 import jdit.backend.Backend;
 import jdit.model.dit.ClassImageModel;
+import jdit.sampling.NoiseSource;
 import jdit.sampling.Sampler;
+import jdit.sampling.UploadedNoise;
 import jdit.tensor.DType;
 import jdit.tensor.Tensor;
 import jdit.tensor.Workspace;

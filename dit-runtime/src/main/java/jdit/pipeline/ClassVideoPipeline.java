@@ -1,6 +1,5 @@
 package jdit.pipeline;
 
-import jdit.sampling.UploadedNoise;
 import jdit.attention.AttentionStep;
 import jdit.attention.GuidanceBranch;
 import jdit.backend.Backend;
@@ -8,6 +7,7 @@ import jdit.model.latte.LatteModel;
 import jdit.sampling.Guidance;
 import jdit.sampling.NoiseSource;
 import jdit.sampling.Sampler;
+import jdit.sampling.UploadedNoise;
 import jdit.tensor.DType;
 import jdit.tensor.Tensor;
 import jdit.tensor.Workspace;

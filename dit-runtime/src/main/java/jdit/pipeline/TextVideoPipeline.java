@@ -1,13 +1,13 @@
 package jdit.pipeline;
 
-import jdit.backend.Transfers;
-import jdit.sampling.NoiseSource;
-import jdit.sampling.UploadedNoise;
 import jdit.attention.AttentionStep;
 import jdit.attention.GuidanceBranch;
 import jdit.backend.Backend;
+import jdit.backend.Transfers;
 import jdit.model.wan.WanModel;
+import jdit.sampling.NoiseSource;
 import jdit.sampling.Sampler;
+import jdit.sampling.UploadedNoise;
 import jdit.tensor.DType;
 import jdit.tensor.Tensor;
 import jdit.tensor.Workspace;

@@ -1,9 +1,9 @@
 package jdit.profile;
 
-import jdit.backend.Transfers;
 import java.util.ArrayList;
 import java.util.List;
 import jdit.backend.Backend;
+import jdit.backend.Transfers;
 import jdit.pipeline.VideoDecoder;
 import jdit.tensor.DType;
 import jdit.tensor.Tensor;

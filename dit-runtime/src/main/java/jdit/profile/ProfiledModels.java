@@ -1,8 +1,8 @@
 package jdit.profile;
 
-import jdit.backend.Memory;
 import java.nio.file.Path;
 import java.util.List;
+import jdit.backend.Memory;
 import jdit.io.Checkpoints;
 import jdit.io.SeededWeights;
 import jdit.io.WeightStore;

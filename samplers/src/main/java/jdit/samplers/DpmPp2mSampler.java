@@ -1,12 +1,12 @@
 package jdit.samplers;
 
-import jdit.tensor.Workspace;
 import jdit.backend.Backend;
 import jdit.backend.Pointwise;
 import jdit.sampling.NoiseSource;
 import jdit.sampling.Sampler;
 import jdit.tensor.DType;
 import jdit.tensor.Tensor;
+import jdit.tensor.Workspace;
 
 /**
  * DPM-Solver++ 2M (diffusers {@code DPMSolverMultistepScheduler}: dpmsolver++, order 2, midpoint, final sigma 0,

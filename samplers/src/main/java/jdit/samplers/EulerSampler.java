@@ -1,6 +1,5 @@
 package jdit.samplers;
 
-import jdit.tensor.Workspace;
 import jdit.backend.Backend;
 import jdit.backend.Pointwise;
 import jdit.sampling.NoiseSource;
@@ -8,6 +7,7 @@ import jdit.sampling.Sampler;
 import jdit.sampling.SamplerConfig;
 import jdit.sampling.SigmaSpacing;
 import jdit.tensor.Tensor;
+import jdit.tensor.Workspace;
 
 /**
  * Euler and Euler ancestral on k-diffusion sigmas (diffusers {@code EulerDiscreteScheduler} and

@@ -1,12 +1,12 @@
 package jdit.samplers;
 
-import jdit.tensor.Workspace;
 import jdit.backend.Backend;
 import jdit.backend.Pointwise;
 import jdit.sampling.NoiseSource;
 import jdit.sampling.Sampler;
 import jdit.sampling.SamplerConfig;
 import jdit.tensor.Tensor;
+import jdit.tensor.Workspace;
 
 /**
  * Flow-matching Euler with a static shift (diffusers {@code FlowMatchEulerDiscreteScheduler}):

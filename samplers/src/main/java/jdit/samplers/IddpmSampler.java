@@ -1,6 +1,5 @@
 package jdit.samplers;
 
-import jdit.tensor.Workspace;
 import jdit.backend.Backend;
 import jdit.backend.BinaryOp;
 import jdit.backend.Pointwise;
@@ -9,6 +8,7 @@ import jdit.sampling.NoiseSource;
 import jdit.sampling.Sampler;
 import jdit.tensor.DType;
 import jdit.tensor.Tensor;
+import jdit.tensor.Workspace;
 
 /**
  * DDPM as DiT's own code runs it (OpenAI's improved-diffusion {@code p_sample} over a respaced process): the

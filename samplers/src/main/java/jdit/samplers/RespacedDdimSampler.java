@@ -1,12 +1,11 @@
 package jdit.samplers;
 
-import jdit.tensor.Workspace;
 import jdit.backend.Backend;
 import jdit.backend.Pointwise;
 import jdit.sampling.NoiseSource;
 import jdit.sampling.Sampler;
-import jdit.tensor.DType;
 import jdit.tensor.Tensor;
+import jdit.tensor.Workspace;
 
 /**
  * DDIM with eta 0 over an IDDPM-respaced process, as DiT's {@code ddim_sample_loop} runs it:

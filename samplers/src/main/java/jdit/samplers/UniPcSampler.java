@@ -1,12 +1,12 @@
 package jdit.samplers;
 
-import jdit.tensor.Workspace;
 import jdit.backend.Backend;
 import jdit.backend.Pointwise;
 import jdit.sampling.NoiseSource;
 import jdit.sampling.Sampler;
 import jdit.tensor.DType;
 import jdit.tensor.Tensor;
+import jdit.tensor.Workspace;
 
 /**
  * UniPC, order 2, B(h) = expm1 ("bh2"), data prediction, corrector on every step after the first, first order on

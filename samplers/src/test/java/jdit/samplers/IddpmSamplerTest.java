@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.Random;
-import jdit.tensor.Workspace;
 import jdit.backend.Backend;
 import jdit.backend.Backends;
 import jdit.io.safetensors.SafetensorsReader;
@@ -18,6 +17,7 @@ import jdit.sampling.SamplerConfig;
 import jdit.sampling.Samplers;
 import jdit.tensor.DType;
 import jdit.tensor.Tensor;
+import jdit.tensor.Workspace;
 import org.junit.jupiter.api.Test;
 
 /** DiT's own DDPM: fixed_small against diffusers' 1000-step trajectory, learned range against its two limits. */

@@ -3,8 +3,8 @@ package jdit.sampling.guidance;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import java.lang.foreign.Arena;
-import jdit.backend.Backends;
 import jdit.backend.Backend;
+import jdit.backend.Backends;
 import jdit.tensor.Tensor;
 import jdit.tensor.Workspace;
 import org.junit.jupiter.api.Test;
