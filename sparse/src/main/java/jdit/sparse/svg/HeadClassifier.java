@@ -30,10 +30,7 @@ final class HeadClassifier {
     private HeadClassifier() {
     }
 
-    /**
-     * The same for q, k, v on a device: they are downloaded whole (an explicit transfer of three [B, S, H, D] tensors;
-     * profiling the sampled rows on the device is left to do), host tensors are read in place.
-     */
+    /** The same for q, k, v on a device ({@link DeviceHeadProfile}); host tensors are read in place. */
     static double[][] mses(Tensor q, Tensor k, Tensor v, int[] sampled, SvgLayout masks, double scale,
                            jdit.attention.LayerDevice device) {
         if (q.device().kind() == jdit.tensor.Device.Kind.CPU) {
@@ -42,11 +39,7 @@ final class HeadClassifier {
         if (device == null) {
             throw new IllegalArgumentException("q, k, v live on " + q.device() + " but the attention context names no device");
         }
-        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofShared()) { // shared: the heads run in parallel
-            jdit.backend.Memory m = device.backend().memory();
-            return mses(jdit.backend.Transfers.toHost(q, m, arena), jdit.backend.Transfers.toHost(k, m, arena),
-                    jdit.backend.Transfers.toHost(v, m, arena), sampled, masks, scale);
-        }
+        return DeviceHeadProfile.mses(q, k, v, sampled, masks, scale, device);
     }
 
     /** The errors [spatial, temporal] of every (b, h), indexed b · H + h, for q, k, v [B, S, H, D]. */
