@@ -33,6 +33,11 @@ public final class DeviceBackend implements AutoCloseable {
         return new DeviceBackend(CudaBackend.create(ctx), ctx, null, choice + " (" + ctx.arch() + ")");
     }
 
+    /** A backend opened elsewhere (an application's own, a test double), described by {@code description}; not closed here. */
+    public static DeviceBackend of(Backend backend, String description) {
+        return new DeviceBackend(backend, () -> { }, null, description);
+    }
+
     public Backend backend() {
         return backend;
     }
