@@ -58,4 +58,22 @@ class DeviceOptionTest {
         assertEquals(1, bad.code());
         assertTrue(bad.err().contains("unknown device 'cuda:x'"), bad.err());
     }
+
+    @Test
+    void theLibraryLoadsOnTheChosenDevice() {
+        byte[] plain;
+        try (jdit.api.DiffusionModel m = jdit.api.DiffusionModel.load(DIT, VAE, 2, jdit.tensor.DType.F32)) {
+            assertEquals(DeviceChoice.CPU, m.device());
+            plain = m.generate(m.request().classLabel(3).seed(7).steps(2).build()).frames().getFirst().toRgb8();
+        }
+        try (jdit.api.DiffusionModel m = jdit.api.DiffusionModel.load(DIT, VAE, 2, jdit.tensor.DType.F32, DeviceChoice.CPU, null)) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(plain,
+                    m.generate(m.request().classLabel(3).seed(7).steps(2).build()).frames().getFirst().toRgb8());
+        }
+        if (!CudaProbe.available()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> jdit.api.DiffusionModel.load(DIT, VAE, 2, jdit.tensor.DType.F32, DeviceChoice.cuda(0), DeviceOption.cudaOptions()));
+            assertEquals("device cuda:0 is not usable: " + CudaProbe.result().reason(), e.getMessage());
+        }
+    }
 }
