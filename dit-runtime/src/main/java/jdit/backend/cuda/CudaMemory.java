@@ -64,31 +64,42 @@ final class CudaMemory implements Memory {
         return new Workspace(new CudaSlabs(ctx, this));
     }
 
-    /** One cudaMemcpy when layouts and dtypes agree; otherwise through a contiguous staging copy on each side. */
+    /**
+     * One cudaMemcpy when layouts and dtypes agree; otherwise through a contiguous host staging copy (also the dtype
+     * conversions the device copy lacks) and a device copy that converts and places.
+     */
     @Override
     public void upload(Tensor host, Tensor dst) {
         Checks.onDevice(ctx, dst);
         Checks.sameShape("upload", host, dst);
         try (Arena staging = Arena.ofConfined()) {
+            // the host side in a dtype the device side can take: dst's own, or one the device copy converts from
+            DType sent = host.dtype() == dst.dtype() || convertsOnDevice(host.dtype(), dst.dtype()) ? host.dtype() : dst.dtype();
             Tensor src = host;
-            if (!host.isContiguous()) {
-                src = Tensor.allocate(staging, host.dtype(), host.shape());
+            if (!host.isContiguous() || sent != host.dtype()) {
+                src = Tensor.allocate(staging, sent, host.shape());
                 host.copyTo(src);
             }
-            if (src.dtype() == dst.dtype() && dst.isContiguous()) {
+            if (sent == dst.dtype() && dst.isContiguous()) {
                 ctx.copyToDevice(dst.address(), src.data().address(), dst.byteSize());
-            } else {
-                Tensor tmp = ctx.allocate(src.dtype(), src.shape());
-                try {
-                    ctx.copyToDevice(tmp.address(), src.data().address(), tmp.byteSize());
-                    copy(tmp, dst);
-                    ctx.synchronize();
-                } finally {
-                    ctx.free(tmp);
-                }
+                ctx.synchronize();
+                return;
             }
-            ctx.synchronize();
+            Tensor tmp = ctx.allocate(sent, src.shape());
+            try {
+                ctx.copyToDevice(tmp.address(), src.data().address(), tmp.byteSize());
+                copy(tmp, dst); // converts and places; strided non-F32 targets are refused there
+                ctx.synchronize();
+            } finally {
+                ctx.free(tmp);
+            }
         }
+    }
+
+    /** Whether {@link #copy} converts {@code from} to {@code to}: F32 to F32, and F32 to and from BF16 and F16. */
+    private static boolean convertsOnDevice(DType from, DType to) {
+        return from == DType.F32 && (to == DType.F32 || to == DType.BF16 || to == DType.F16)
+                || to == DType.F32 && (from == DType.BF16 || from == DType.F16);
     }
 
     @Override
