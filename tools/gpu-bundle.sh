@@ -60,6 +60,9 @@ chmod +x "$out.tmp/jdit"
 if $tests; then
   mkdir -p "$out.tmp/tests"
   cp -r dit-runtime/target/test-classes "$out.tmp/tests/classes"
+  # CudaModelsTest runs the golden tiny DiT and Wan2.1 (3 MiB) on the GPU
+  mkdir -p "$out.tmp/tests/golden"
+  cp -rL testdata/golden/dit testdata/golden/wan "$out.tmp/tests/golden/"
   ./mvnw -q -B dependency:copy -Dartifact=org.junit.platform:junit-platform-console-standalone:1.14.4 \
     -DoutputDirectory="$out.tmp/tests"
   cat > "$out.tmp/run-gpu-tests" <<'RUN'
@@ -67,7 +70,7 @@ if $tests; then
 # The CUDA tests (ops against the reference, the block-sparse kernel against the CPU one, the kernel sources).
 set -euo pipefail
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/env.sh"
-exec "${JDIT_JAVA[@]}" -jar "$here"/tests/junit-platform-console-standalone-*.jar execute \
+exec "${JDIT_JAVA[@]}" -Djdit.golden="$here/tests/golden" -jar "$here"/tests/junit-platform-console-standalone-*.jar execute \
   --class-path "$here/tests/classes:$(ls "$here"/lib/*.jar | tr '\n' ':')" --select-package jdit.backend.cuda \
   --details tree "$@"
 RUN

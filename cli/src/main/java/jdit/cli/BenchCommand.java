@@ -90,6 +90,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--device", paramLabel = "N", defaultValue = "0", description = "cuda suite: the GPU index (default ${DEFAULT-VALUE}).")
     private int device;
 
+    @Option(names = "--wan-steps", paramLabel = "N", defaultValue = "0",
+            description = "cuda suite: also time N guided denoising steps of a Wan2.1-1.3B-shaped model (BF16 weights) at 81 "
+                    + "frames 832x480, dense and each of --methods (default ${DEFAULT-VALUE}: not run).")
+    private int wanSteps;
+
     @Spec
     private picocli.CommandLine.Model.CommandSpec spec;
 
@@ -100,6 +105,9 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         if (suite == Suite.cuda) {
             jdit.backend.cuda.CudaProbe.Result probe = jdit.backend.cuda.CudaProbe.result();
+            if (wanSteps > 0 && !probe.available()) {
+                spec.commandLine().getErr().println("jdit bench cuda: " + jdit.profile.CudaStepBench.unavailable(probe).orElseThrow());
+            }
             if (!probe.available()) {
                 throw new IllegalArgumentException("jdit bench cuda needs an NVIDIA GPU: " + probe.reason());
             }
@@ -109,6 +117,10 @@ final class BenchCommand implements Callable<Integer> {
                     java.util.Optional.ofNullable(System.getenv("JDIT_NVRTC")).map(java.nio.file.Path::of));
             var o = new jdit.profile.CudaAttentionBench.Options(device, cuda, attentionTokens, 12, 128, reps);
             spec.commandLine().getOut().print(jdit.profile.CudaAttentionBench.render(jdit.profile.CudaAttentionBench.run(o)));
+            if (wanSteps > 0) {
+                var steps = jdit.profile.CudaStepBench.Options.wan81x832x480(device, cuda, java.util.List.of(methods), wanSteps);
+                spec.commandLine().getOut().print(jdit.profile.CudaStepBench.render(jdit.profile.CudaStepBench.run(steps)));
+            }
             return 0;
         }
         List<String> env = new ArrayList<>();

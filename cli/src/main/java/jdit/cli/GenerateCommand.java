@@ -143,6 +143,9 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "CPU threads (default: all cores, ${DEFAULT-VALUE}).")
     int threads = Runtime.getRuntime().availableProcessors();
 
+    @picocli.CommandLine.Mixin
+    DeviceOption device;
+
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
             description = "Output: a .png for images (several are numbered FILE-0.png, ...), a .mp4 or a folder for videos "
                     + "(default out.png or out.mp4).")

@@ -6,7 +6,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import jdit.attention.AttentionMethods;
-import jdit.backend.cpu.CpuBackend;
+import jdit.backend.DeviceBackend;
+import jdit.backend.Memory;
 import jdit.cli.output.PngText;
 import jdit.cli.output.PngWriter;
 import jdit.cli.output.Rgb8Image;
@@ -53,16 +54,17 @@ final class ImageGeneration {
         }
         long start = System.nanoTime();
         try (WeightStore vaeStore = Checkpoints.openComponent(o.vaePath(), "vae");
-             CpuBackend cpu = CpuBackend.create(o.threads, true); Workspace out = new Workspace()) {
+             DeviceBackend dev = o.device.open(o.threads); Workspace out = dev.backend().memory().workspace()) {
+            Memory memory = dev.backend().memory();
             boolean sparse = jdit.model.dit.SparseDitModel.signature(ditStore).isPresent();
             jdit.density.TokenDensity density = jdit.density.TokenDensities.create(o.density);
             try (jdit.model.dit.ClassImageModel dit = sparse
-                         ? jdit.model.dit.SparseDitModel.load(ditStore, jdit.model.dit.SparseDitConfig.of(ditStore), o.dtype.dtype)
-                         : DitModel.load(ditStore, DitConfigs.of(ditStore), o.dtype.dtype);
-                 SdVae sdVae = new SdVae(vaeStore, SdVaeConfig.of(vaeStore))) {
+                         ? jdit.model.dit.SparseDitModel.load(ditStore, jdit.model.dit.SparseDitConfig.of(ditStore), o.dtype.dtype, memory)
+                         : DitModel.load(ditStore, DitConfigs.of(ditStore), o.dtype.dtype, memory);
+                 SdVae sdVae = new SdVae(vaeStore, SdVaeConfig.of(vaeStore), memory)) {
                 DitConfig config = dit.ditConfig();
                 DitKeys layout = dit instanceof DitModel plain ? plain.layout() : DitKeys.ORIGINAL;
-                ClassImagePipeline pipeline = new ClassImagePipeline(dit, sdVae, cpu.backend());
+                ClassImagePipeline pipeline = new ClassImagePipeline(dit, sdVae, dev.backend());
                 int side = pipeline.imageSize();
                 if (o.size != null && !o.size.equals(Integer.toString(side)) && !o.size.equals(side + "x" + side)) {
                     throw new IllegalArgumentException("--size " + o.size + " but this model makes " + pipeline.imageSize()
@@ -83,9 +85,9 @@ final class ImageGeneration {
                 }
                 long[] labels = labels(classes, o.batch);
                 err.printf("jdit generate: %s %s (%s layout, %d blocks, hidden %d, %s weights), %d px, %s %d steps, "
-                                + "cfg %s%s, seed %d, %d image(s) on %d threads%s%n", sparse ? "SparseDiT" : "DiT", o.model.getFileName(),
+                                + "cfg %s%s, seed %d, %d image(s) on %s%s%n", sparse ? "SparseDiT" : "DiT", o.model.getFileName(),
                         layout.name().toLowerCase(), config.depth(), config.hiddenSize(), o.dtype, pipeline.imageSize(),
-                        samplerName, steps, cfgScale, g == null ? "" : " (" + rule + " rule)", o.seed, labels.length, o.threads,
+                        samplerName, steps, cfgScale, g == null ? "" : " (" + rule + " rule)", o.seed, labels.length, dev.description(),
                         density == jdit.density.TokenDensity.DENSE ? "" : ", density " + density.describe());
                 err.flush();
                 ImageJob job = new ImageJob(labels, new CounterNoise(o.seed), s, respaced, g, AttentionMethods.create(o.attention),
@@ -93,7 +95,7 @@ final class ImageGeneration {
                 Tensor images;
                 try (ProgressReporter progress = ProgressReporter.forConsole(err, "generate", steps, o.stop::requested)
                          .previewing(o.previews(output))) {
-                    images = pipeline.generate(job, progress, out);
+                    images = jdit.backend.Transfers.toHost(pipeline.generate(job, progress, out), memory, java.lang.foreign.Arena.ofAuto());
                 }
                 List<Path> written = new ArrayList<>();
                 for (int i = 0; i < labels.length; i++) {

@@ -5,7 +5,7 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import jdit.attention.AttentionMethods;
-import jdit.backend.cpu.CpuBackend;
+import jdit.backend.DeviceBackend;
 import jdit.cli.output.FrameSink;
 import jdit.io.Checkpoints;
 import jdit.io.WeightStore;
@@ -58,9 +58,10 @@ final class LatteGeneration {
         }
         double fps = o.fps != null ? o.fps : 8;
         try (WeightStore vaeStore = Checkpoints.openComponent(o.vaePath(), "vae");
-             CpuBackend cpu = CpuBackend.create(o.threads, true); Workspace out = new Workspace();
-             LatteModel latte = LatteModel.load(store, config, o.dtype.dtype); SdVae vae = new SdVae(vaeStore, SdVaeConfig.of(vaeStore))) {
-            ClassVideoPipeline pipeline = new ClassVideoPipeline(latte, new SdVaeFrames(vae), cpu.backend());
+             DeviceBackend dev = o.device.open(o.threads); Workspace out = dev.backend().memory().workspace();
+             LatteModel latte = LatteModel.load(store, config, o.dtype.dtype, dev.backend().memory());
+             SdVae vae = new SdVae(vaeStore, SdVaeConfig.of(vaeStore), dev.backend().memory())) {
+            ClassVideoPipeline pipeline = new ClassVideoPipeline(latte, new SdVaeFrames(vae), dev.backend());
             int side = pipeline.imageSize();
             if (o.size != null && !o.size.equals(Integer.toString(side)) && !o.size.equals(side + "x" + side)) {
                 throw new IllegalArgumentException("--size " + o.size + " but this Latte makes " + side + " px frames");
@@ -82,9 +83,9 @@ final class LatteGeneration {
             if (jdit.density.TokenDensities.create(o.density) != jdit.density.TokenDensity.DENSE) {
                 throw new IllegalArgumentException("--density is for DiT, SparseDiT and Wan2.1 models; Latte runs dense");
             }
-            err.printf("jdit generate: Latte %s (%d blocks, hidden %d, %s), %d frames of %d px, %s %d steps, cfg %s, seed %d%n",
+            err.printf("jdit generate: Latte %s (%d blocks, hidden %d, %s), %d frames of %d px, %s %d steps, cfg %s, seed %d, on %s%n",
                     o.model.getFileName(), config.depth(), config.hiddenSize(), conditional ? "class " + label : "unconditional",
-                    config.numFrames(), side, samplerName, steps, g != null ? cfgScale : "none", o.seed);
+                    config.numFrames(), side, samplerName, steps, g != null ? cfgScale : "none", o.seed, dev.description());
             err.flush();
             try (FrameSink sink = VideoOutput.open(o, side, side, fps, params);
                  ProgressReporter progress = ProgressReporter.forConsole(err, "generate", steps, o.stop::requested)

@@ -100,6 +100,9 @@ final class ProfileCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     VerboseOption verbose;
 
+    @picocli.CommandLine.Mixin
+    DeviceOption device;
+
     @Override
     public Integer call() throws IOException {
         if (steps < 1 || threads < 1 || frames < 1 || layers < 0) {
@@ -122,16 +125,16 @@ final class ProfileCommand implements Callable<Integer> {
         ProfileOptions options = new ProfileOptions(steps, chosen, seed, threads, densities);
         long start = System.nanoTime();
         ProfileReport report;
-        try (ProfiledModel m = ProfiledModels.open(what)) {
+        try (jdit.backend.DeviceBackend dev = device.open(threads); ProfiledModel m = ProfiledModels.open(what, dev.backend().memory())) {
             int total = options.steps() * ((int) chosen.stream().filter(s -> !s.equals("dense")).count() + 1 + densities.size());
-            err.printf("jdit profile: %s, grid %s (%,d tokens), %d steps x %d methods, %d threads%n", m.description(), m.grid(),
-                    m.grid().tokens(), steps, total / steps, threads);
+            err.printf("jdit profile: %s, grid %s (%,d tokens), %d steps x %d methods, on %s%n", m.description(), m.grid(),
+                    m.grid().tokens(), steps, total / steps, dev.description());
             err.flush();
             try (ProgressReporter progress = ProgressReporter.forConsole(err, "profile", total)) {
                 int[] done = {0};
                 long runStart = System.nanoTime();
                 report = new Profiler(m, options).run((method, i, n, step, stepsTotal) ->
-                        progress.stepDone(new StepProgress(++done[0], total, System.nanoTime() - runStart)));
+                        progress.stepDone(new StepProgress(++done[0], total, System.nanoTime() - runStart)), dev);
             }
         }
         Files.createDirectories(output);

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import jdit.attention.AttentionMethods;
-import jdit.backend.cpu.CpuBackend;
+import jdit.backend.DeviceBackend;
 import jdit.cli.output.FrameSink;
 import jdit.io.Checkpoints;
 import jdit.io.WeightStore;
@@ -61,12 +61,14 @@ final class WanGeneration {
         double fps = o.fps != null ? o.fps : 16;
         checkMemory(store, config, frames, wh[0], wh[1]);
         try (WeightStore vaeStore = Checkpoints.openComponent(o.vaePath(), "vae");
-             CpuBackend cpu = CpuBackend.create(o.threads, true); Workspace out = new Workspace();
-             WanModel wan = WanModel.load(store, config, o.dtype.dtype); WanVae vae = new WanVae(vaeStore, WanVaeConfig.of(vaeStore))) {
-            TextVideoPipeline pipeline = new TextVideoPipeline(wan, new WanVaeFrames(vae), cpu.backend());
+             DeviceBackend dev = o.device.open(o.threads); Workspace out = dev.backend().memory().workspace();
+             Workspace host = new Workspace(); // the text embeddings as read; the pipeline uploads them
+             WanModel wan = WanModel.load(store, config, o.dtype.dtype, dev.backend().memory());
+             WanVae vae = new WanVae(vaeStore, WanVaeConfig.of(vaeStore), dev.backend().memory())) {
+            TextVideoPipeline pipeline = new TextVideoPipeline(wan, new WanVaeFrames(vae), dev.backend());
             pipeline.latentShape(frames, wh[1], wh[0]); // checks frames and sides before anything heavy
-            Tensor text = embeddings(o.textEmbeddings, config, out);
-            Tensor negative = o.negativeEmbeddings == null ? null : embeddings(o.negativeEmbeddings, config, out);
+            Tensor text = embeddings(o.textEmbeddings, config, host);
+            Tensor negative = o.negativeEmbeddings == null ? null : embeddings(o.negativeEmbeddings, config, host);
             var sampler = Samplers.byName(samplerName).create(d.config().withSteps(steps).withShift(shift));
             ClassifierFreeGuidance g = cfgScale > 1 ? new ClassifierFreeGuidance(cfgScale) : null;
             Map<String, String> params = new LinkedHashMap<>();
@@ -85,9 +87,9 @@ final class WanGeneration {
             jdit.density.TokenDensity density = jdit.density.TokenDensities.create(o.density);
             params.put("density", density.describe());
             err.printf("jdit generate: Wan2.1 %s (%s layout, %d blocks, dim %d), %d frames of %dx%d, %s %d steps (shift %s), "
-                            + "cfg %s, seed %d, %d threads%n", o.model.getFileName(), wan.layout().name().toLowerCase(),
+                            + "cfg %s, seed %d, on %s%n", o.model.getFileName(), wan.layout().name().toLowerCase(),
                     config.numLayers(), config.dim(), frames, wh[0], wh[1], samplerName, steps, shift,
-                    g != null ? cfgScale : "none", o.seed, o.threads);
+                    g != null ? cfgScale : "none", o.seed, dev.description());
             err.flush();
             VideoJob job = new VideoJob(text, negative, frames, wh[1], wh[0], new CounterNoise(o.seed), sampler, g,
                     AttentionMethods.create(o.attention), density);

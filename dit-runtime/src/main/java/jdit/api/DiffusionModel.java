@@ -1,7 +1,11 @@
 package jdit.api;
 
 import java.nio.file.Path;
-import jdit.backend.cpu.CpuBackend;
+import jdit.backend.DeviceBackend;
+import jdit.backend.DeviceChoice;
+import jdit.backend.Memory;
+import jdit.backend.cuda.CudaOptions;
+import jdit.backend.cuda.CudaProbe;
 import jdit.io.Checkpoints;
 import jdit.io.WeightStore;
 import jdit.model.KnownLayout;
@@ -30,15 +34,18 @@ import jdit.vae.wan.WanVaeConfig;
  * }
  * }</pre>
  *
- * One generation at a time per model (the backend's threads are shared).
+ * One generation at a time per model (the backend's threads are shared). The device is chosen at load, since the
+ * weights are uploaded there once: {@link #load(Path, Path, int, DType, DeviceChoice, CudaOptions)}.
  */
 public final class DiffusionModel implements AutoCloseable {
     private final Engine engine;
-    private final CpuBackend cpu;
+    private final DeviceBackend device;
+    private final DeviceChoice choice;
 
-    private DiffusionModel(Engine engine, CpuBackend cpu) {
+    private DiffusionModel(Engine engine, DeviceBackend device, DeviceChoice choice) {
         this.engine = engine;
-        this.cpu = cpu;
+        this.device = device;
+        this.choice = choice;
     }
 
     /** Loads {@code model} (DiT, Wan2.1 or Latte; file or diffusers folder) and {@code vae}, on all cores, F32 weights. */
@@ -48,26 +55,53 @@ public final class DiffusionModel implements AutoCloseable {
 
     /** The same with {@code threads} CPU threads and block matrices kept in {@code weights} (F32, BF16 or F16). */
     public static DiffusionModel load(Path model, Path vae, int threads, DType weights) {
+        return load(model, vae, threads, weights, DeviceChoice.CPU, null);
+    }
+
+    /**
+     * The same on {@code device}: null takes a GPU when {@link CudaProbe} finds one and the CPU otherwise; a CUDA device
+     * that cannot be used is an {@link IllegalArgumentException} naming why. {@code cuda} says where compiled kernels are
+     * cached and where NVRTC is (only read for a CUDA device).
+     */
+    public static DiffusionModel load(Path model, Path vae, int threads, DType weights, DeviceChoice device, CudaOptions cuda) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be positive, got " + threads);
         }
-        Engine engine = open(model, vae, weights);
-        return new DiffusionModel(engine, CpuBackend.create(threads, true));
+        DeviceChoice choice = DeviceChoice.resolve(device,
+                device != null && device.kind() == jdit.tensor.Device.Kind.CPU ? CPU_ONLY : CudaProbe.result());
+        if (choice.kind() != jdit.tensor.Device.Kind.CPU && cuda == null) {
+            throw new IllegalArgumentException("a CUDA device needs CudaOptions (the kernel cache folder and NVRTC)");
+        }
+        DeviceBackend be = DeviceBackend.open(choice, threads, cuda);
+        try {
+            return new DiffusionModel(open(model, vae, weights, be.backend().memory()), be, choice);
+        } catch (RuntimeException e) {
+            be.close();
+            throw e;
+        }
     }
 
-    private static Engine open(Path model, Path vae, DType weights) {
+    /** The answer a CPU choice needs: the probe is never asked, so the CUDA presets are never loaded for it. */
+    private static final CudaProbe.Result CPU_ONLY = new CudaProbe.Result(0, "not asked: the CPU was chosen");
+
+    /** The device the model was loaded on. */
+    public DeviceChoice device() {
+        return choice;
+    }
+
+    private static Engine open(Path model, Path vae, DType weights, Memory memory) {
         try (WeightStore store = Checkpoints.openComponent(model, "transformer")) {
             KnownLayout layout = LayoutRecognizer.recognise(store.entries()).map(LayoutMatch::layout).orElseThrow(() ->
                     new IllegalArgumentException(model + " is no model jdit recognises"));
             WeightStore vaeStore = Checkpoints.openComponent(vae, "vae");
             try {
                 return switch (layout) {
-                    case DIT_ORIGINAL, DIT_DIFFUSERS -> new DitEngine(DitModel.load(store, DitConfigs.of(store), weights),
-                            new SdVae(vaeStore, SdVaeConfig.of(vaeStore)), vaeStore);
-                    case WAN_ORIGINAL, WAN_DIFFUSERS -> new WanEngine(WanModel.load(store, WanConfig.of(store), weights),
-                            new WanVae(vaeStore, WanVaeConfig.of(vaeStore)), vaeStore);
-                    case LATTE_ORIGINAL -> new LatteEngine(LatteModel.load(store, LatteConfig.of(store), weights),
-                            new SdVae(vaeStore, SdVaeConfig.of(vaeStore)), vaeStore);
+                    case DIT_ORIGINAL, DIT_DIFFUSERS -> new DitEngine(DitModel.load(store, DitConfigs.of(store), weights, memory),
+                            new SdVae(vaeStore, SdVaeConfig.of(vaeStore), memory), vaeStore);
+                    case WAN_ORIGINAL, WAN_DIFFUSERS -> new WanEngine(WanModel.load(store, WanConfig.of(store), weights, memory),
+                            new WanVae(vaeStore, WanVaeConfig.of(vaeStore), memory), vaeStore);
+                    case LATTE_ORIGINAL -> new LatteEngine(LatteModel.load(store, LatteConfig.of(store), weights, memory),
+                            new SdVae(vaeStore, SdVaeConfig.of(vaeStore), memory), vaeStore);
                     default -> throw new IllegalArgumentException(model + " holds " + layout.description()
                             + ", not a diffusion transformer");
                 };
@@ -90,7 +124,7 @@ public final class DiffusionModel implements AutoCloseable {
 
     /** A generation to run on any thread and cancel from another. */
     public Generation prepare(GenerationRequest request) {
-        return new Generation(engine, request, cpu.backend());
+        return new Generation(engine, request, device.backend());
     }
 
     /** Runs {@code request} on this thread. */
@@ -100,7 +134,7 @@ public final class DiffusionModel implements AutoCloseable {
 
     @Override
     public void close() {
-        try (cpu) {
+        try (device) {
             engine.close();
         }
     }

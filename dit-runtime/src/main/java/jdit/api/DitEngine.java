@@ -62,11 +62,11 @@ final class DitEngine implements Engine {
         if (label >= c.numClasses()) {
             throw new IllegalArgumentException("class " + label + ": this DiT has classes 0 to " + (c.numClasses() - 1));
         }
-        try (Workspace out = new Workspace()) {
+        try (Workspace out = be.memory().workspace()) {
             Tensor images = pipeline.generate(new ImageJob(new long[] {label}, new CounterNoise(r.seed()), sampler, respaced, g,
                     AttentionMethods.create(r.attention()), jdit.density.TokenDensities.create(r.density())), listener, out);
             Frames frames = new Frames();
-            frames.addImages(images);
+            frames.addImages(jdit.backend.Transfers.toHost(images, be.memory(), java.lang.foreign.Arena.ofAuto()));
             return new GenerationResult(frames.list(), 0, Optional.empty());
         }
     }

@@ -63,7 +63,7 @@ final class LatteEngine implements Engine {
         float scale = r.guidanceScale() != null ? r.guidanceScale() : conditional ? 7f : 1f;
         Guidance g = conditional && scale > 1 ? new DitChannelGuidance(scale, c.inChannels()) : null;
         Frames frames = new Frames();
-        try (Workspace out = new Workspace()) {
+        try (Workspace out = be.memory().workspace()) {
             if (jdit.density.TokenDensities.create(r.density()) != jdit.density.TokenDensity.DENSE) {
                 throw new IllegalArgumentException("token density is for DiT and Wan2.1 models; Latte runs dense");
             }

@@ -59,7 +59,7 @@ final class WanEngine implements Engine {
                 Samplers.byName(name).create(config), scale > 1 ? new ClassifierFreeGuidance(scale) : null,
                 AttentionMethods.create(r.attention()), jdit.density.TokenDensities.create(r.density()));
         Frames out = new Frames();
-        try (Workspace ws = new Workspace()) {
+        try (Workspace ws = be.memory().workspace()) {
             pipeline.generate(job, listener, out, ws);
         }
         return new GenerationResult(out.list(), 0, Optional.empty());

@@ -1,30 +1,29 @@
 package jdit.attention;
 
+import jdit.backend.Memory;
+import jdit.backend.Transfers;
 import jdit.tensor.Tensor;
+import jdit.tensor.Workspace;
 
-/** Applying a method's token order to a sequence of tokens, and undoing it. */
+/** Applying a method's token order to a sequence of tokens, and undoing it, on the tokens' device. */
 public final class TokenOrders {
     private TokenOrders() {
     }
 
-    /** {@code out[b, i] = x[b, order[i]]}: x and out [B, S, D], out contiguous. */
-    public static void gather(Tensor x, int[] order, Tensor out) {
+    /** {@code out[b, i] = x[b, order[i]]}: x and out [B, S, D], contiguous, on {@code ws}'s device. */
+    public static void gather(Tensor x, int[] order, Tensor out, Memory memory, Workspace ws) {
         check(x, order, out);
-        for (long b = 0; b < x.dim(0); b++) {
-            for (int i = 0; i < order.length; i++) {
-                x.select(0, b).select(0, order[i]).copyTo(out.select(0, b).select(0, i));
-            }
-        }
+        Tensor index = Transfers.index(order, memory, ws);
+        memory.gatherRows(x, index, out);
+        ws.release(index);
     }
 
     /** {@code out[b, order[i]] = x[b, i]}: the inverse of {@link #gather}. */
-    public static void scatter(Tensor x, int[] order, Tensor out) {
+    public static void scatter(Tensor x, int[] order, Tensor out, Memory memory, Workspace ws) {
         check(x, order, out);
-        for (long b = 0; b < x.dim(0); b++) {
-            for (int i = 0; i < order.length; i++) {
-                x.select(0, b).select(0, i).copyTo(out.select(0, b).select(0, order[i]));
-            }
-        }
+        Tensor index = Transfers.index(order, memory, ws);
+        memory.scatterRows(x, index, out);
+        ws.release(index);
     }
 
     private static void check(Tensor x, int[] order, Tensor out) {

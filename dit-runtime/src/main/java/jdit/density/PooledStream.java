@@ -28,10 +28,10 @@ public final class PooledStream {
     }
 
     /** Keeps {@code h} [B, full.tokens, D] aside and pools it; {@link #tokens} are what the span's blocks run on. */
-    public static PooledStream enter(Tensor h, TokenGrid full, PoolSpan span, Workspace ws) {
+    public static PooledStream enter(Tensor h, TokenGrid full, PoolSpan span, Backend be, Workspace ws) {
         TokenGrid pooled = span.pooled(full);
         Tensor before = ws.allocate(DType.F32, h.dim(0), pooled.tokens(), h.dim(2));
-        GridPooling.pool(h, full, pooled, before);
+        GridPooling.pool(h, full, pooled, before, be.memory(), ws);
         return new PooledStream(h, before, full, pooled);
     }
 
@@ -48,7 +48,7 @@ public final class PooledStream {
     /** Merges the span's output {@code after} [B, pooled.tokens, D] back; releases it; returns the dense stream. */
     public Tensor leave(Tensor after, Backend be, Workspace ws) {
         be.pointwise().binary(BinaryOp.SUB, after, before, after);
-        GridPooling.upsample(after, pooled, full, dense, true);
+        GridPooling.upsample(after, pooled, full, dense, true, be, ws);
         ws.release(after);
         ws.release(before);
         return dense;

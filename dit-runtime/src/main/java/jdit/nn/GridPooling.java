@@ -4,8 +4,13 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdit.attention.TokenGrid;
+import jdit.backend.Backend;
+import jdit.backend.BinaryOp;
+import jdit.backend.Memory;
+import jdit.backend.Transfers;
 import jdit.tensor.DType;
 import jdit.tensor.Tensor;
+import jdit.tensor.Workspace;
 
 /**
  * Pooling and upsampling of token rows on their F x H x W grid, as PyTorch's {@code AdaptiveAvgPool} and
@@ -116,5 +121,65 @@ public final class GridPooling {
                 }
             }
         }
+    }
+
+    /**
+     * {@link #pool} through the backend on the tensors' device: the bins, computed on the host, go up as index lists
+     * and {@link Memory#meanRows} averages them in the same order, so the result equals the host one bit for bit.
+     */
+    public static void pool(Tensor x, TokenGrid g, TokenGrid p, Tensor out, Memory memory, Workspace ws) {
+        check(x, g, "x");
+        check(out, p, "out");
+        int[] offsets = new int[p.tokens() + 1];
+        int[] rows = new int[g.tokens()];
+        int k = 0;
+        for (int t = 0; t < p.frames(); t++) {
+            for (int h = 0; h < p.height(); h++) {
+                for (int w = 0; w < p.width(); w++) {
+                    for (int it = binStart(t, g.frames(), p.frames()); it < binEnd(t, g.frames(), p.frames()); it++) {
+                        for (int ih = binStart(h, g.height(), p.height()); ih < binEnd(h, g.height(), p.height()); ih++) {
+                            for (int iw = binStart(w, g.width(), p.width()); iw < binEnd(w, g.width(), p.width()); iw++) {
+                                if (k == rows.length) { // overlapping bins (a pooled axis longer than half its input)
+                                    rows = java.util.Arrays.copyOf(rows, rows.length * 2);
+                                }
+                                rows[k++] = (it * g.height() + ih) * g.width() + iw;
+                            }
+                        }
+                    }
+                    offsets[(t * p.height() + h) * p.width() + w + 1] = k;
+                }
+            }
+        }
+        Tensor off = Transfers.index(offsets, memory, ws);
+        Tensor idx = Transfers.index(java.util.Arrays.copyOf(rows, k), memory, ws);
+        memory.meanRows(x, off, idx, out);
+        ws.release(idx);
+        ws.release(off);
+    }
+
+    /** {@link #upsample} through the backend on the tensors' device: a row gather, then an add when accumulating. */
+    public static void upsample(Tensor small, TokenGrid p, TokenGrid g, Tensor out, boolean accumulate, Backend be, Workspace ws) {
+        check(small, p, "small");
+        check(out, g, "out");
+        int[] source = new int[g.tokens()];
+        for (int t = 0; t < g.frames(); t++) {
+            int st = nearest(t, p.frames(), g.frames());
+            for (int h = 0; h < g.height(); h++) {
+                int sh = nearest(h, p.height(), g.height());
+                for (int w = 0; w < g.width(); w++) {
+                    source[(t * g.height() + h) * g.width() + w] = (st * p.height() + sh) * p.width() + nearest(w, p.width(), g.width());
+                }
+            }
+        }
+        Tensor idx = Transfers.index(source, be.memory(), ws);
+        if (!accumulate) {
+            be.memory().gatherRows(small, idx, out);
+        } else {
+            Tensor up = ws.allocate(DType.F32, out.shape());
+            be.memory().gatherRows(small, idx, up);
+            be.pointwise().binary(BinaryOp.ADD, out, up, out);
+            ws.release(up);
+        }
+        ws.release(idx);
     }
 }

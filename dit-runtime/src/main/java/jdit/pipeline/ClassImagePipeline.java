@@ -4,7 +4,9 @@ import jdit.attention.AttentionStep;
 import jdit.attention.GuidanceBranch;
 import jdit.backend.Backend;
 import jdit.model.dit.ClassImageModel;
+import jdit.sampling.NoiseSource;
 import jdit.sampling.Sampler;
+import jdit.sampling.UploadedNoise;
 import jdit.tensor.DType;
 import jdit.tensor.Tensor;
 import jdit.tensor.Workspace;
@@ -56,9 +58,10 @@ public final class ClassImagePipeline {
             java.util.Arrays.fill(labels, b, 2 * b, dit.ditConfig().numClasses()); // the null class
         }
         job.attention().reset();
-        try (Workspace step = new Workspace()) {
+        NoiseSource noise = new UploadedNoise(job.noise(), backend.memory());
+        try (Workspace step = backend.memory().workspace()) {
             Tensor x = out.allocate(DType.F32, b, c, side, side);
-            job.noise().next(x);
+            noise.next(x);
             backend.pointwise().scaleAdd(x, (float) sampler.initNoiseSigma(), x, 0f, x);
             Tensor input = out.allocate(DType.F32, labels.length, c, side, side);
             Tensor guidedOut = out.allocate(DType.F32, b, dit.ditConfig().outChannels(), side, side);
@@ -71,7 +74,7 @@ public final class ClassImagePipeline {
                 float scale = (float) sampler.inputScale(i);
                 backend.pointwise().scaleAdd(x, scale, x, 0f, input.narrow(0, 0, b));
                 if (guided) {
-                    input.narrow(0, 0, b).copyTo(input.narrow(0, b, b));
+                    backend.memory().copy(input.narrow(0, 0, b), input.narrow(0, b, b));
                 }
                 double[] ts = new double[labels.length];
                 java.util.Arrays.fill(ts, t);
@@ -79,24 +82,23 @@ public final class ClassImagePipeline {
                         guided ? GuidanceBranch.BATCHED : GuidanceBranch.UNGUIDED).withDensity(job.density());
                 Tensor modelOut = dit.forward(input, ts, labels, as, backend, step);
                 if (guided) {
-                    job.guidance().combine(modelOut.narrow(0, 0, b), modelOut.narrow(0, b, b), i, guidedOut,
-                            backend.pointwise());
+                    job.guidance().combine(modelOut.narrow(0, 0, b), modelOut.narrow(0, b, b), i, guidedOut, backend, step);
                 } else {
-                    modelOut.copyTo(guidedOut);
+                    backend.memory().copy(modelOut, guidedOut);
                 }
                 Tensor forSampler = job.samplerTakesVariance() ? guidedOut : guidedOut.narrow(1, 0, c).contiguous(step);
                 Tensor clean = Previews.cleanEstimate(listener, sampler, i, x, guidedOut, backend.pointwise(), step);
                 if (clean != null) {
-                    listener.preview(i + 1, vae.decode(clean, backend, step));
+                    listener.preview(i + 1, HostFrames.download(vae.decode(clean, backend, step), backend.memory()));
                 }
-                sampler.step(forSampler, i, x, job.noise(), backend.pointwise());
+                sampler.step(forSampler, i, x, noise, backend, out);
                 peakActivationBytes = Math.max(peakActivationBytes, step.peakBytes());
                 step.releaseAll();
                 listener.stepDone(new StepProgress(i + 1, steps, System.nanoTime() - start));
             }
             Tensor decoded = vae.decode(x, backend, step);
             Tensor images = out.allocate(DType.F32, decoded.shape());
-            decoded.copyTo(images);
+            backend.memory().copy(decoded, images);
             peakActivationBytes = Math.max(peakActivationBytes, step.peakBytes());
             return images;
         }

@@ -7,6 +7,7 @@ import jdit.model.latte.LatteModel;
 import jdit.sampling.Guidance;
 import jdit.sampling.NoiseSource;
 import jdit.sampling.Sampler;
+import jdit.sampling.UploadedNoise;
 import jdit.tensor.DType;
 import jdit.tensor.Tensor;
 import jdit.tensor.Workspace;
@@ -56,9 +57,11 @@ public final class ClassVideoPipeline {
         int s = c.inputSize();
         int steps = sampler.timesteps().length;
         attention.reset();
-        try (Workspace step = new Workspace()) {
+        NoiseSource drawn = new UploadedNoise(noise, backend.memory());
+        VideoDecoder.ChunkSink hostSink = HostFrames.downloading(sink, backend.memory());
+        try (Workspace step = backend.memory().workspace()) {
             Tensor x = out.allocate(DType.F32, 1, c.inChannels(), f, s, s);
-            noise.next(x);
+            drawn.next(x);
             backend.pointwise().scaleAdd(x, (float) sampler.initNoiseSigma(), x, 0f, x);
             Tensor input = out.allocate(DType.F32, b, f, c.inChannels(), s, s);
             int outC = c.learnSigma() ? 2 * c.inChannels() : c.inChannels();
@@ -72,32 +75,32 @@ public final class ClassVideoPipeline {
                 Tensor scaled = step.allocate(DType.F32, x.shape());
                 backend.pointwise().scaleAdd(x, (float) sampler.inputScale(i), x, 0f, scaled);
                 for (int k = 0; k < b; k++) {
-                    scaled.select(0, 0).transpose(0, 1).copyTo(input.select(0, k)); // [C, F, H, W] -> [F, C, H, W]
+                    backend.memory().copy(scaled.select(0, 0).transpose(0, 1), input.select(0, k)); // [C, F, H, W] -> [F, C, H, W]
                 }
                 double[] ts = new double[b];
                 java.util.Arrays.fill(ts, t);
                 Tensor o = model.forward(input, ts, labels, new AttentionStep(attention, i, steps, t,
                         guided ? GuidanceBranch.BATCHED : GuidanceBranch.UNGUIDED), backend, step); // [B, F, outC, H, W]
                 Tensor cm = step.allocate(DType.F32, b, outC, f, s, s);
-                o.transpose(1, 2).copyTo(cm);
+                backend.memory().copy(o.transpose(1, 2), cm);
                 if (guided) {
-                    guidance.combine(cm.narrow(0, 0, 1), cm.narrow(0, 1, 1), i, guidedOut, backend.pointwise());
+                    guidance.combine(cm.narrow(0, 0, 1), cm.narrow(0, 1, 1), i, guidedOut, backend, step);
                 } else {
-                    cm.copyTo(guidedOut);
+                    backend.memory().copy(cm, guidedOut);
                 }
                 Tensor forSampler = samplerTakesVariance ? guidedOut : step.copy(guidedOut.narrow(1, 0, c.inChannels()));
                 Tensor clean = Previews.cleanEstimate(listener, sampler, i, x, guidedOut, backend.pointwise(), step);
                 if (clean != null) {
                     int done = i + 1;
-                    decoder.decode(clean.narrow(2, 0, 1).contiguous(step), (frames, first) -> listener.preview(done, frames),
-                            backend, step);
+                    decoder.decode(clean.narrow(2, 0, 1).contiguous(step),
+                            HostFrames.downloading((frames, first) -> listener.preview(done, frames), backend.memory()), backend, step);
                 }
-                sampler.step(forSampler, i, x, noise, backend.pointwise());
+                sampler.step(forSampler, i, x, drawn, backend, out);
                 peakActivationBytes = Math.max(peakActivationBytes, step.peakBytes());
                 step.releaseAll();
                 listener.stepDone(new StepProgress(i + 1, steps, System.nanoTime() - start));
             }
-            decoder.decode(x, sink, backend, step);
+            decoder.decode(x, hostSink, backend, step);
             return x;
         }
     }

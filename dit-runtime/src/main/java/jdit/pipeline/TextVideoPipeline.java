@@ -3,8 +3,11 @@ package jdit.pipeline;
 import jdit.attention.AttentionStep;
 import jdit.attention.GuidanceBranch;
 import jdit.backend.Backend;
+import jdit.backend.Transfers;
 import jdit.model.wan.WanModel;
+import jdit.sampling.NoiseSource;
 import jdit.sampling.Sampler;
+import jdit.sampling.UploadedNoise;
 import jdit.tensor.DType;
 import jdit.tensor.Tensor;
 import jdit.tensor.Workspace;
@@ -54,11 +57,13 @@ public final class TextVideoPipeline {
         int steps = sampler.timesteps().length;
         boolean guided = job.guidance() != null;
         job.attention().reset();
-        try (Workspace step = new Workspace()) {
-            Tensor cond = model.embedText(job.text(), backend, out).unsqueeze(0);
+        NoiseSource noise = new UploadedNoise(job.noise(), backend.memory());
+        VideoDecoder.ChunkSink hostSink = HostFrames.downloading(sink, backend.memory());
+        try (Workspace step = backend.memory().workspace()) {
+            Tensor cond = model.embedText(Transfers.upload(job.text(), backend.memory(), out), backend, out).unsqueeze(0);
             Tensor uncond = guided ? model.embedText(emptyIfNull(job.negativeText(), out), backend, out).unsqueeze(0) : null;
             Tensor x = out.allocate(DType.F32, shape);
-            job.noise().next(x);
+            noise.next(x);
             backend.pointwise().scaleAdd(x, (float) sampler.initNoiseSigma(), x, 0f, x);
             Tensor input = out.allocate(DType.F32, shape);
             Tensor guidedOut = out.allocate(DType.F32, shape);
@@ -78,28 +83,28 @@ public final class TextVideoPipeline {
                     Tensor vu = model.forward(input, ts, uncond,
                             new AttentionStep(job.attention(), i, steps, t, GuidanceBranch.UNCONDITIONAL).withDensity(job.density()),
                             backend, step);
-                    job.guidance().combine(vc, vu, i, guidedOut, backend.pointwise());
+                    job.guidance().combine(vc, vu, i, guidedOut, backend, step);
                 } else {
-                    vc.copyTo(guidedOut);
+                    backend.memory().copy(vc, guidedOut);
                 }
                 Tensor clean = Previews.cleanEstimate(listener, sampler, i, x, guidedOut, backend.pointwise(), step);
                 if (clean != null) {
                     int done = i + 1;
-                    decoder.decode(clean.narrow(2, 0, 1).contiguous(step), (frames, first) -> listener.preview(done, frames),
-                            backend, step);
+                    decoder.decode(clean.narrow(2, 0, 1).contiguous(step),
+                            HostFrames.downloading((frames, first) -> listener.preview(done, frames), backend.memory()), backend, step);
                 }
-                sampler.step(guidedOut, i, x, job.noise(), backend.pointwise());
+                sampler.step(guidedOut, i, x, noise, backend, out);
                 peakActivationBytes = Math.max(peakActivationBytes, step.peakBytes());
                 step.releaseAll();
                 listener.stepDone(new StepProgress(i + 1, steps, System.nanoTime() - start));
             }
-            decoder.decode(x, sink, backend, step);
+            decoder.decode(x, hostSink, backend, step);
             peakActivationBytes = Math.max(peakActivationBytes, step.peakBytes());
             return x;
         }
     }
 
     private Tensor emptyIfNull(Tensor negative, Workspace ws) {
-        return negative != null ? negative : ws.allocate(DType.F32, 0, model.config().textDim());
+        return negative != null ? Transfers.upload(negative, backend.memory(), ws) : ws.allocate(DType.F32, 0, model.config().textDim());
     }
 }

@@ -3,6 +3,7 @@ package jdit.profile;
 import java.util.ArrayList;
 import java.util.List;
 import jdit.backend.Backend;
+import jdit.backend.Transfers;
 import jdit.pipeline.VideoDecoder;
 import jdit.tensor.DType;
 import jdit.tensor.Tensor;
@@ -77,7 +78,7 @@ final class FidelityScores {
         int h = (int) latent.dim(3);
         int w = (int) latent.dim(4);
         if (model.decoder().isEmpty()) {
-            return new Planes(latent.toFloatArray(), (int) (latent.numel() / ((long) h * w)), h, w, 0);
+            return new Planes(Transfers.floats(latent, be.memory()), (int) (latent.numel() / ((long) h * w)), h, w, 0);
         }
         VideoDecoder decoder = model.decoder().get();
         List<float[]> chunks = new ArrayList<>();
@@ -85,8 +86,8 @@ final class FidelityScores {
         long t0 = System.nanoTime();
         decoder.decode(latent, (frames, first) -> { // [1, 3, n, H, W] -> n frames of 3 planes
             Tensor perFrame = ws.allocate(DType.F32, frames.dim(2), 3, frames.dim(3), frames.dim(4));
-            frames.select(0, 0).transpose(0, 1).copyTo(perFrame);
-            chunks.add(perFrame.toFloatArray());
+            be.memory().copy(frames.select(0, 0).transpose(0, 1), perFrame);
+            chunks.add(Transfers.floats(perFrame, be.memory()));
             ws.release(perFrame);
             dims[0] += (int) frames.dim(2) * 3;
             dims[1] = (int) frames.dim(3);

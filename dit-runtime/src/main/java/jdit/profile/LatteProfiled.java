@@ -70,11 +70,11 @@ final class LatteProfiled extends ProfiledBase {
     public Tensor predict(Tensor x, double timestep, AttentionStep step, Backend be, Workspace ws) {
         LatteConfig c = model.config();
         Tensor input = ws.allocate(DType.F32, 1, c.numFrames(), c.inChannels(), c.inputSize(), c.inputSize());
-        x.select(0, 0).transpose(0, 1).copyTo(input.select(0, 0)); // [C, F, H, W] -> [F, C, H, W]
+        be.memory().copy(x.select(0, 0).transpose(0, 1), input.select(0, 0)); // [C, F, H, W] -> [F, C, H, W]
         long[] labels = c.numClasses() > 0 ? new long[] {0} : null;
         Tensor out = model.forward(input, new double[] {timestep}, labels, step, be, ws); // [1, F, outC, H, W]
         Tensor prediction = ws.allocate(DType.F32, 1, c.outChannels(), c.numFrames(), c.inputSize(), c.inputSize());
-        out.transpose(1, 2).copyTo(prediction);
+        be.memory().copy(out.transpose(1, 2), prediction);
         return prediction;
     }
 

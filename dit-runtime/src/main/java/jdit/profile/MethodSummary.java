@@ -88,6 +88,6 @@ final class MethodSummary {
     }
 
     private static double fraction(double gflop, double seconds, double ceiling) {
-        return seconds == 0 ? 0 : gflop / seconds / ceiling;
+        return seconds == 0 || ceiling == 0 ? 0 : gflop / seconds / ceiling; // no ceiling is measured on a GPU
     }
 }

@@ -75,7 +75,10 @@ public final class MethodsBench {
             return x;
         }
         Tensor out = Tensor.allocate(arena, DType.F32, x.shape());
-        jdit.attention.TokenOrders.gather(x.reshape(1, x.dim(1), x.dim(2) * x.dim(3)), order, out.reshape(1, x.dim(1), x.dim(2) * x.dim(3)));
+        try (jdit.tensor.Workspace ws = new jdit.tensor.Workspace()) {
+            jdit.attention.TokenOrders.gather(x.reshape(1, x.dim(1), x.dim(2) * x.dim(3)), order,
+                    out.reshape(1, x.dim(1), x.dim(2) * x.dim(3)), new jdit.backend.cpu.CpuMemory(), ws);
+        }
         return out;
     }
 
@@ -84,7 +87,10 @@ public final class MethodsBench {
             return x;
         }
         Tensor out = Tensor.allocate(arena, DType.F32, x.shape());
-        jdit.attention.TokenOrders.scatter(x.reshape(1, x.dim(1), x.dim(2) * x.dim(3)), order, out.reshape(1, x.dim(1), x.dim(2) * x.dim(3)));
+        try (jdit.tensor.Workspace ws = new jdit.tensor.Workspace()) {
+            jdit.attention.TokenOrders.scatter(x.reshape(1, x.dim(1), x.dim(2) * x.dim(3)), order,
+                    out.reshape(1, x.dim(1), x.dim(2) * x.dim(3)), new jdit.backend.cpu.CpuMemory(), ws);
+        }
         return out;
     }
 

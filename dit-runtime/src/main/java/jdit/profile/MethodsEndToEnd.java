@@ -61,7 +61,7 @@ public final class MethodsEndToEnd {
                         double t = sampler.timesteps()[i];
                         Tensor v = model.forward(x, new double[] {t}, text,
                                 new AttentionStep(method, i, o.steps(), t, GuidanceBranch.UNGUIDED), cpu.backend(), step);
-                        sampler.step(v, i, x, null, cpu.backend().pointwise());
+                        sampler.step(v, i, x, null, cpu.backend(), ws);
                         step.releaseAll();
                     }
                 }

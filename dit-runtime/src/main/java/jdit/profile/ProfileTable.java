@@ -15,7 +15,9 @@ public final class ProfileTable {
         ProfileReport.Machine m = r.machine();
         sb.append(f("%s%ntoken grid %s (%,d tokens), %d blocks x %d heads, %d steps (%s), seed %d, %d threads%n", s.model(),
                 s.grid(), s.tokens(), s.layers(), s.heads(), s.steps(), s.sampler(), s.seed(), m.threads()));
-        sb.append(f("FMA ceiling measured now: %.0f GFLOP/s; gemm: %s; fidelity on %s against dense%n%n", m.fmaGflops(),
+        sb.append(m.fmaGflops() > 0 ? f("FMA ceiling measured now: %.0f GFLOP/s; gemm: %s; fidelity on %s against dense%n%n",
+                m.fmaGflops(), m.gemmKernel(), s.fidelityOf())
+                : f("device: %s (no FMA ceiling measured: rates against it read 0); fidelity on %s against dense%n%n",
                 m.gemmKernel(), s.fidelityOf()));
         sb.append(f("%-40s %7s %10s %8s %8s %9s %8s %7s %9s %7s %9s%n", "method", "s/step", "GFLOP/step", "of FMA", "speed-up",
                 "attn x", "density", "plan %", "PSNR dB", "SSIM", "peak MiB"));

@@ -2,6 +2,7 @@ package jdit.profile;
 
 import java.nio.file.Path;
 import java.util.List;
+import jdit.backend.Memory;
 import jdit.io.Checkpoints;
 import jdit.io.SeededWeights;
 import jdit.io.WeightStore;
@@ -46,7 +47,12 @@ public final class ProfiledModels {
     }
 
     public static ProfiledModel open(Spec s) {
-        ProfiledModel m = s.model() != null ? checkpoint(s) : preset(s);
+        return open(s, new jdit.backend.cpu.CpuMemory());
+    }
+
+    /** The same with the weights on {@code memory}'s device, where the profiler then runs the model. */
+    public static ProfiledModel open(Spec s, Memory memory) {
+        ProfiledModel m = s.model() != null ? checkpoint(s, memory) : preset(s, memory);
         long channels = m.latentShape()[1];
         if (m.decoder().isPresent() && m.decoder().get().latentChannels() != channels) {
             int vae = m.decoder().get().latentChannels();
@@ -57,7 +63,7 @@ public final class ProfiledModels {
         return m;
     }
 
-    private static ProfiledModel preset(Spec s) {
+    private static ProfiledModel preset(Spec s, Memory memory) {
         if (s.vae() != null) {
             throw new IllegalArgumentException("--vae needs --model: a preset's seeded random weights decode to noise");
         }
@@ -66,14 +72,14 @@ public final class ProfiledModels {
             case "wan2.1-1.3b", "wan2.1-14b" -> {
                 WanConfig full = name.equals("wan2.1-1.3b") ? WanConfig.t2v13b() : WanConfig.t2v14b();
                 WanConfig c = withLayers(full, blocks(s.layers(), full.numLayers()));
-                WanModel m = WanModel.load(new SeededWeights(WanParameters.originalLayout(c), 1), c, s.weightDType());
+                WanModel m = WanModel.load(new SeededWeights(WanParameters.originalLayout(c), 1), c, s.weightDType(), memory);
                 return new WanProfiled(m, label(name, c.numLayers(), full.numLayers()), s.frames(), s.width(), s.height(), null, null);
             }
             case "dit-xl-2-256", "dit-xl-2-512" -> {
                 DitConfig full = DitConfigs.preset("DiT-XL/2", name.endsWith("512") ? 512 : 256);
                 DitConfig c = new DitConfig(full.inputSize(), full.patchSize(), full.inChannels(), full.hiddenSize(),
                         blocks(s.layers(), full.depth()), full.numHeads(), full.numClasses(), full.learnSigma());
-                DitModel m = DitModel.load(new SeededWeights(DitParameters.originalLayout(c), 1), c, s.weightDType());
+                DitModel m = DitModel.load(new SeededWeights(DitParameters.originalLayout(c), 1), c, s.weightDType(), memory);
                 return new DitProfiled(m, label(name, c.depth(), full.depth()), null, null);
             }
             case "latte-xl-2" -> {
@@ -84,14 +90,14 @@ public final class ProfiledModels {
                 }
                 LatteConfig c = new LatteConfig(full.inputSize(), full.patchSize(), full.inChannels(), full.hiddenSize(), depth,
                         full.numHeads(), full.numFrames(), full.numClasses(), full.learnSigma());
-                LatteModel m = LatteModel.load(new SeededWeights(LatteParameters.originalLayout(c), 1), c, s.weightDType());
+                LatteModel m = LatteModel.load(new SeededWeights(LatteParameters.originalLayout(c), 1), c, s.weightDType(), memory);
                 return new LatteProfiled(m, label(name, depth, full.depth()) + ", " + c.numFrames() + " frames", null, null);
             }
             default -> throw new IllegalArgumentException("unknown preset '" + name + "'; known: " + String.join(", ", PRESETS));
         }
     }
 
-    private static ProfiledModel checkpoint(Spec s) {
+    private static ProfiledModel checkpoint(Spec s, Memory memory) {
         if (s.layers() != 0) {
             throw new IllegalArgumentException("--layers applies to presets; a checkpoint runs all its blocks");
         }
@@ -101,18 +107,18 @@ public final class ProfiledModels {
             String name = s.model().getFileName() + " (" + layout.description() + ")";
             return switch (layout) {
                 case WAN_ORIGINAL, WAN_DIFFUSERS -> {
-                    WanModel m = WanModel.load(store, WanConfig.of(store), s.weightDType());
-                    OpenedVae<WanVae> vae = s.vae() == null ? null : openVae(s.vae(), m, vs -> new WanVae(vs, WanVaeConfig.of(vs)));
+                    WanModel m = WanModel.load(store, WanConfig.of(store), s.weightDType(), memory);
+                    OpenedVae<WanVae> vae = s.vae() == null ? null : openVae(s.vae(), m, vs -> new WanVae(vs, WanVaeConfig.of(vs), memory));
                     yield new WanProfiled(m, name, s.frames(), s.width(), s.height(), vae == null ? null : new WanVaeFrames(vae.vae()), vae);
                 }
                 case DIT_ORIGINAL, DIT_DIFFUSERS -> {
-                    DitModel m = DitModel.load(store, DitConfigs.of(store), s.weightDType());
-                    OpenedVae<SdVae> vae = s.vae() == null ? null : openVae(s.vae(), m, vs -> new SdVae(vs, SdVaeConfig.of(vs)));
+                    DitModel m = DitModel.load(store, DitConfigs.of(store), s.weightDType(), memory);
+                    OpenedVae<SdVae> vae = s.vae() == null ? null : openVae(s.vae(), m, vs -> new SdVae(vs, SdVaeConfig.of(vs), memory));
                     yield new DitProfiled(m, name, vae == null ? null : new SdVaeFrames(vae.vae()), vae);
                 }
                 case LATTE_ORIGINAL -> {
-                    LatteModel m = LatteModel.load(store, LatteConfig.of(store), s.weightDType());
-                    OpenedVae<SdVae> vae = s.vae() == null ? null : openVae(s.vae(), m, vs -> new SdVae(vs, SdVaeConfig.of(vs)));
+                    LatteModel m = LatteModel.load(store, LatteConfig.of(store), s.weightDType(), memory);
+                    OpenedVae<SdVae> vae = s.vae() == null ? null : openVae(s.vae(), m, vs -> new SdVae(vs, SdVaeConfig.of(vs), memory));
                     yield new LatteProfiled(m, name, vae == null ? null : new SdVaeFrames(vae.vae()), vae);
                 }
                 default -> throw new IllegalArgumentException(s.model() + " holds " + layout.description()

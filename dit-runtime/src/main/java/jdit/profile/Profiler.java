@@ -1,5 +1,9 @@
 package jdit.profile;
 
+import jdit.backend.DeviceBackend;
+import jdit.backend.DeviceChoice;
+import jdit.sampling.NoiseSource;
+import jdit.sampling.UploadedNoise;
 import jdit.density.TokenDensities;
 import jdit.density.TokenDensity;
 
@@ -33,7 +37,18 @@ public final class Profiler {
         this.options = options;
     }
 
+    /** On the CPU, {@code options.threads()} threads. */
     public ProfileReport run(ProfileOptions.Progress progress) {
+        try (DeviceBackend cpu = DeviceBackend.open(DeviceChoice.CPU, options.threads(), null)) {
+            return run(progress, cpu);
+        }
+    }
+
+    /**
+     * On {@code device}, where the model must have been loaded. On a GPU no FMA ceiling is measured (rates against it
+     * read 0) and only explicit downloads (the final latents, the decoded frames) reach the host.
+     */
+    public ProfileReport run(ProfileOptions.Progress progress, DeviceBackend device) {
         List<String> attention = new ArrayList<>(options.methods());
         attention.removeIf(s -> s.equals("dense"));
         attention.addFirst("dense");
@@ -49,10 +64,9 @@ public final class Profiler {
             densities.add(density);
         }
         List<RecordingMethod> methods = attention.stream().map(s -> new RecordingMethod(AttentionMethods.create(s))).toList();
-        try (CpuBackend cpu = CpuBackend.create(options.threads(), true); Workspace keep = new Workspace();
-             Workspace step = new Workspace()) {
-            double ceiling = Ceilings.fmaGflops(cpu.parallel(), 3, 20_000_000L);
-            Backend be = cpu.backend();
+        Backend be = device.backend();
+        try (Workspace keep = be.memory().workspace(); Workspace step = be.memory().workspace()) {
+            double ceiling = device.cpu().map(cpu -> Ceilings.fmaGflops(cpu.parallel(), 3, 20_000_000L)).orElse(0.0);
             model.prepare(be, keep);
             warmUp(be, step);
             for (String spec : new java.util.LinkedHashSet<>(attention)) {
@@ -74,7 +88,8 @@ public final class Profiler {
             var setup = new ProfileReport.Setup(model.description(), model.grid().toString(), model.grid().tokens(), model.layers(), model.heads(),
                     options.steps(), model.sampler(options.steps()).getClass().getSimpleName(), options.seed(),
                     Arrays.stream(model.latentShape()).boxed().toList(), model.weightBytes(), scores.space());
-            var machine = new ProfileReport.Machine(options.threads(), ceiling, cpu.gemmKernelDescription(),
+            var machine = new ProfileReport.Machine(options.threads(), ceiling,
+                    device.cpu().map(CpuBackend::gemmKernelDescription).orElse(device.description()),
                     Runtime.version().toString());
             return new ProfileReport(machine, setup, profiles);
         }
@@ -96,7 +111,7 @@ public final class Profiler {
     private void warmUp(Backend be, Workspace step) {
         Sampler sampler = model.sampler(options.steps());
         Tensor x = step.allocate(DType.F32, model.latentShape());
-        new CounterNoise(options.seed()).next(x);
+        new UploadedNoise(new CounterNoise(options.seed()), be.memory()).next(x);
         model.predict(x, sampler.timesteps()[0], new AttentionStep(new jdit.attention.DenseAttention(), 0, 1,
                 sampler.timesteps()[0], GuidanceBranch.UNGUIDED), be, step);
         step.releaseAll();
@@ -114,13 +129,13 @@ public final class Profiler {
         Tensor q = ws.allocate(DType.F32, shape);
         Tensor k = ws.allocate(DType.F32, shape);
         Tensor v = ws.allocate(DType.F32, shape);
-        CounterNoise noise = new CounterNoise(options.seed() + 1);
+        NoiseSource noise = new UploadedNoise(new CounterNoise(options.seed() + 1), be.memory());
         noise.next(q);
         noise.next(k);
         noise.next(v);
         int steps = Math.max(options.steps(), 50);
         var ctx = new jdit.attention.AttentionContext(steps - 1, steps, 1, model.layers() - 1, model.layers(),
-                GuidanceBranch.UNGUIDED, grid, model.heads(), model.headDim());
+                GuidanceBranch.UNGUIDED, grid, model.heads(), model.headDim()).on(be, ws);
         Tensor out = ws.allocate(DType.F32, shape);
         for (int i = 0; i < 10; i++) {
             var plan = method.plan(ctx, q, k, v);
@@ -135,7 +150,7 @@ public final class Profiler {
                                 StepDone done) {
         int steps = options.steps();
         Sampler sampler = model.sampler(steps);
-        CounterNoise noise = new CounterNoise(options.seed());
+        NoiseSource noise = new UploadedNoise(new CounterNoise(options.seed()), be.memory());
         OpStats stats = new OpStats();
         Backend timed = TimedBackend.wrap(be, stats);
         method.reset();
@@ -155,7 +170,7 @@ public final class Profiler {
             timed.pointwise().scaleAdd(x, (float) sampler.inputScale(i), x, 0f, input);
             Tensor prediction = model.predict(input, t, new AttentionStep(method, i, steps, t, GuidanceBranch.UNGUIDED, stats)
                     .withDensity(density), timed, step);
-            sampler.step(prediction, i, x, noise, timed.pointwise());
+            sampler.step(prediction, i, x, noise, timed, keep);
             seconds[i] = (System.nanoTime() - t0) / 1e9;
             gflop[i] = (stats.totalFlops() - flopsBefore) / 1e9;
             peak = Math.max(peak, step.peakBytes());

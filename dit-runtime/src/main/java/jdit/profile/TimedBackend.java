@@ -171,6 +171,36 @@ public final class TimedBackend {
             public void synchronize() {
                 m.synchronize();
             }
+
+            @Override
+            public jdit.tensor.Workspace workspace() {
+                return m.workspace();
+            }
+
+            @Override
+            public void upload(Tensor host, Tensor dst) {
+                time(OpKind.MEMORY, 0, () -> m.upload(host, dst));
+            }
+
+            @Override
+            public void download(Tensor src, Tensor host) {
+                time(OpKind.MEMORY, 0, () -> m.download(src, host));
+            }
+
+            @Override
+            public void gatherRows(Tensor src, Tensor index, Tensor dst) {
+                time(OpKind.MEMORY, 0, () -> m.gatherRows(src, index, dst));
+            }
+
+            @Override
+            public void scatterRows(Tensor src, Tensor index, Tensor dst) {
+                time(OpKind.MEMORY, 0, () -> m.scatterRows(src, index, dst));
+            }
+
+            @Override
+            public void meanRows(Tensor src, Tensor offsets, Tensor rows, Tensor dst) {
+                time(OpKind.MEMORY, 0, () -> m.meanRows(src, offsets, rows, dst));
+            }
         };
     }
 }

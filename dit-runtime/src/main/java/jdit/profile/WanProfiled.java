@@ -79,7 +79,7 @@ final class WanProfiled extends ProfiledBase {
     @Override
     public void prepare(Backend be, Workspace ws) {
         Tensor prompt = ws.allocate(DType.F32, model.config().textLen(), model.config().textDim());
-        new CounterNoise(3).next(prompt);
+        new jdit.sampling.UploadedNoise(new CounterNoise(3), be.memory()).next(prompt);
         text = model.embedText(prompt, be, ws).unsqueeze(0);
     }
 

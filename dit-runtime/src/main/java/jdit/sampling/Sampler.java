@@ -1,7 +1,8 @@
 package jdit.sampling;
 
-import jdit.backend.Pointwise;
+import jdit.backend.Backend;
 import jdit.tensor.Tensor;
+import jdit.tensor.Workspace;
 
 /**
  * One denoising solver for one generation, following diffusers' {@code set_timesteps} / {@code scale_model_input} /
@@ -39,7 +40,9 @@ public interface Sampler {
 
     /**
      * Advances {@code sample} in place from step {@code step} to the next, given the model's output there (epsilon
-     * or flow velocity, as the sampler was configured); draws from {@code noise} when the solver is stochastic.
+     * or flow velocity, as the sampler was configured); draws from {@code noise} when the solver is stochastic. The
+     * tensors live on {@code be}'s device; {@code ws} (on that device, living for the generation) holds the history
+     * a multistep solver keeps, and the temporaries of a step, which go back to it before the step returns.
      */
-    void step(Tensor modelOutput, int step, Tensor sample, NoiseSource noise, Pointwise ops);
+    void step(Tensor modelOutput, int step, Tensor sample, NoiseSource noise, Backend be, Workspace ws);
 }

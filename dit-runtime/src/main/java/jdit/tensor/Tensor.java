@@ -162,6 +162,11 @@ public final class Tensor {
         return device;
     }
 
+    /** The memory behind this tensor on any device, for the workspace that handed it out. */
+    MemorySegment memory() {
+        return segment;
+    }
+
     public long byteSize() {
         return numel() * dtype.byteSize();
     }
@@ -271,9 +276,7 @@ public final class Tensor {
         if (isContiguous()) {
             return this;
         }
-        Tensor out = workspace.allocate(dtype, shape);
-        copyTo(out);
-        return out;
+        return workspace.copy(this);
     }
 
     /** Copies every element into {@code dst} (same shape), converting dtype where they differ. */
@@ -284,7 +287,7 @@ public final class Tensor {
     /** A contiguous copy with elements converted to {@code target}, from {@code workspace}. */
     public Tensor to(DType target, Workspace workspace) {
         Tensor out = workspace.allocate(target, shape);
-        copyTo(out);
+        workspace.copy(this, out);
         return out;
     }
 
@@ -349,11 +352,9 @@ public final class Tensor {
     double readDouble(long b) {
         return ElementCodec.read(dtype, host(), b);
     }
-
     long readLong(long b) {
         return ElementCodec.readLong(dtype, host(), b);
     }
-
     void writeDouble(long b, double v) {
         ElementCodec.write(dtype, host(), b, v);
     }

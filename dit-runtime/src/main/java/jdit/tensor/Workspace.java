@@ -1,6 +1,5 @@
 package jdit.tensor;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -16,9 +15,12 @@ import java.util.Map;
  * released by {@link #release} or by {@link #endStep} goes back to a free list keyed by size class and is
  * handed out again. Reused memory is not cleared; use {@link #allocateZeroed} where zeros matter.
  * Thread-safe; slabs are 64-byte aligned and live in a shared arena so worker threads may touch them.
+ *
+ * <p>The slabs come from a {@link SlabSource}: host memory by default, a device's memory for a device backend
+ * ({@code backend.memory().workspace()}), whose tensors then live on that device.
  */
 public final class Workspace implements AutoCloseable {
-    private final Arena arena = Arena.ofShared();
+    private final SlabSource slabs;
     private final Map<Long, ArrayDeque<MemorySegment>> free = new HashMap<>();
     private final Map<Long, Handout> live = new HashMap<>();
     private final List<MemorySegment> scratch = new ArrayList<>();
@@ -27,9 +29,25 @@ public final class Workspace implements AutoCloseable {
     private long reservedBytes;
     private boolean closed;
 
+    /** A workspace of host memory. */
+    public Workspace() {
+        this(SlabSource.host());
+    }
+
+    /** A workspace of {@code slabs}' memory; closing the workspace closes them. */
+    public Workspace(SlabSource slabs) {
+        this.slabs = slabs;
+    }
+
+    /** The device whose memory this workspace hands out. */
+    public Device device() {
+        return slabs.device();
+    }
+
     /** A tensor that lives until {@link #release} or {@link #close}. Contents are unspecified. */
     public synchronized Tensor allocate(DType dtype, Shape shape) {
-        return Tensor.of(take(Math.multiplyExact(shape.numel(), (long) dtype.byteSize())), dtype, shape);
+        MemorySegment m = take(Math.multiplyExact(shape.numel(), (long) dtype.byteSize()));
+        return slabs.device().kind() == Device.Kind.CPU ? Tensor.of(m, dtype, shape) : Tensor.onDevice(m, dtype, shape, slabs.device());
     }
 
     public Tensor allocate(DType dtype, long... shape) {
@@ -39,7 +57,7 @@ public final class Workspace implements AutoCloseable {
     /** Like {@link #allocate} but filled with zeros. */
     public Tensor allocateZeroed(DType dtype, long... shape) {
         Tensor t = allocate(dtype, Shape.of(shape));
-        t.segment().fill((byte) 0);
+        slabs.zero(t.memory());
         return t;
     }
 
@@ -49,22 +67,27 @@ public final class Workspace implements AutoCloseable {
      */
     public Tensor copy(Tensor t) {
         Tensor out = allocate(t.dtype(), t.shape());
-        t.copyTo(out);
+        copy(t, out);
         return out;
+    }
+
+    /** {@code dst[...] = src[...]} on this workspace's device (equal shapes, dtype converted where they differ). */
+    public void copy(Tensor src, Tensor dst) {
+        slabs.copy(src, dst);
     }
 
     /** A tensor that goes back to the pool at the next {@link #endStep()}. */
     public synchronized Tensor scratch(DType dtype, long... shape) {
         Tensor t = allocate(dtype, Shape.of(shape));
-        scratch.add(t.segment());
+        scratch.add(t.memory());
         return t;
     }
 
     /** Returns the slab behind {@code t} (and every view of it) to the pool. */
     public synchronized void release(Tensor t) {
-        Handout h = live.get(t.segment().address());
+        Handout h = live.get(t.memory().address());
         // Identity, not address: a stale tensor whose slab was handed out again must not free the new owner's memory.
-        if (h == null || h.handed() != t.segment()) {
+        if (h == null || h.handed() != t.memory()) {
             throw new IllegalArgumentException(t + " was not allocated from this workspace or was released already");
         }
         giveBack(h);
@@ -121,7 +144,7 @@ public final class Workspace implements AutoCloseable {
         ArrayDeque<MemorySegment> q = free.get(size);
         MemorySegment slab = q == null ? null : q.poll();
         if (slab == null) {
-            slab = arena.allocate(size, 64);
+            slab = slabs.allocate(size);
             reservedBytes += size;
         }
         MemorySegment handed = slab.asSlice(0, bytes);
@@ -146,7 +169,7 @@ public final class Workspace implements AutoCloseable {
     public synchronized void close() {
         if (!closed) {
             closed = true;
-            arena.close();
+            slabs.close();
             free.clear();
             live.clear();
         }

@@ -71,4 +71,32 @@ class GridPoolingTest {
         assertArrayEquals(new int[] {0, 0, 1, 1, 2}, nearest);
         assertEquals(2.0, GridPooling.centre(1, 5, 3), "bin [1, 4) holds indices 1, 2, 3: centred on 2");
     }
+
+    @Test
+    void theBackendPathsEqualTheHostOnesOnAdaptiveBins() {
+        try (Arena a = Arena.ofShared(); jdit.backend.cpu.CpuBackend cpu = jdit.backend.cpu.CpuBackend.create(2, true);
+             jdit.tensor.Workspace ws = new jdit.tensor.Workspace()) {
+            Random r = new Random(5);
+            TokenGrid big = new TokenGrid(5, 7, 6);
+            TokenGrid small = new TokenGrid(3, 4, 4); // overlapping adaptive bins along every axis
+            Tensor x = Tensor.allocate(a, DType.F32, 2, big.tokens(), 3);
+            for (long i = 0; i < x.numel(); i++) {
+                x.setDoubleAt(i, r.nextGaussian());
+            }
+            Tensor host = Tensor.allocate(a, DType.F32, 2, small.tokens(), 3);
+            Tensor viaBackend = Tensor.allocate(a, DType.F32, 2, small.tokens(), 3);
+            GridPooling.pool(x, big, small, host);
+            GridPooling.pool(x, big, small, viaBackend, cpu.backend().memory(), ws);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(host.toFloatArray(), viaBackend.toFloatArray(), "pool");
+            for (boolean accumulate : new boolean[] {false, true}) {
+                Tensor up = Tensor.allocate(a, DType.F32, 2, big.tokens(), 3);
+                Tensor upBackend = Tensor.allocate(a, DType.F32, 2, big.tokens(), 3);
+                x.copyTo(up);
+                x.copyTo(upBackend);
+                GridPooling.upsample(host, small, big, up, accumulate);
+                GridPooling.upsample(host, small, big, upBackend, accumulate, cpu.backend(), ws);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(up.toFloatArray(), upBackend.toFloatArray(), "upsample " + accumulate);
+            }
+        }
+    }
 }

@@ -1,10 +1,12 @@
 package jdit.samplers;
 
+import jdit.backend.Backend;
 import jdit.backend.Pointwise;
 import jdit.sampling.NoiseSource;
 import jdit.sampling.Sampler;
 import jdit.sampling.SamplerConfig;
 import jdit.tensor.Tensor;
+import jdit.tensor.Workspace;
 
 /**
  * DDIM (diffusers {@code DDIMScheduler}, leading spacing, {@code set_alpha_to_one}, no clipping): deterministic for
@@ -35,7 +37,8 @@ final class DdimSampler implements Sampler {
     }
 
     @Override
-    public void step(Tensor eps, int step, Tensor x, NoiseSource noise, Pointwise ops) {
+    public void step(Tensor eps, int step, Tensor x, NoiseSource noise, Backend be, Workspace ws) {
+        Pointwise ops = be.pointwise();
         int t = (int) timesteps[step];
         int prev = t - ratio;
         double a = schedule.abar(t);
@@ -44,6 +47,6 @@ final class DdimSampler implements Sampler {
         // x' = sqrt(ap)·x0 + sqrt(1 - ap - std²)·eps (+ std·z), with x0 = (x - sqrt(1-a)·eps)/sqrt(a)
         double cx = Math.sqrt(ap / a);
         double ce = -Math.sqrt(ap) * Math.sqrt(1 - a) / Math.sqrt(a) + Math.sqrt(Math.max(1 - ap - std * std, 0));
-        LinearStep.apply(x, cx, eps, ce, eta > 0, std, noise, ops);
+        LinearStep.apply(x, cx, eps, ce, eta > 0, std, noise, ops, ws);
     }
 }

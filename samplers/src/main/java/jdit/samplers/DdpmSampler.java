@@ -1,10 +1,12 @@
 package jdit.samplers;
 
+import jdit.backend.Backend;
 import jdit.backend.Pointwise;
 import jdit.sampling.NoiseSource;
 import jdit.sampling.Sampler;
 import jdit.sampling.SamplerConfig;
 import jdit.tensor.Tensor;
+import jdit.tensor.Workspace;
 
 /**
  * DDPM (diffusers {@code DDPMScheduler}, leading spacing, fixed_small variance, no clipping): the posterior mean
@@ -33,7 +35,8 @@ final class DdpmSampler implements Sampler {
     }
 
     @Override
-    public void step(Tensor eps, int step, Tensor x, NoiseSource noise, Pointwise ops) {
+    public void step(Tensor eps, int step, Tensor x, NoiseSource noise, Backend be, Workspace ws) {
+        Pointwise ops = be.pointwise();
         int t = (int) timesteps[step];
         int prev = t - ratio;
         double a = schedule.abar(t);
@@ -46,6 +49,6 @@ final class DdpmSampler implements Sampler {
         double cx = cx0 / Math.sqrt(a) + cxt;
         double ce = -cx0 * Math.sqrt(1 - a) / Math.sqrt(a);
         double var = Math.max((1 - ap) / (1 - a) * curBeta, 1e-20);
-        LinearStep.apply(x, cx, eps, ce, t > 0, Math.sqrt(var), noise, ops);
+        LinearStep.apply(x, cx, eps, ce, t > 0, Math.sqrt(var), noise, ops, ws);
     }
 }

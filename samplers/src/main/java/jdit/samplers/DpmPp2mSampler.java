@@ -1,11 +1,12 @@
 package jdit.samplers;
 
-import java.lang.foreign.Arena;
+import jdit.backend.Backend;
 import jdit.backend.Pointwise;
 import jdit.sampling.NoiseSource;
 import jdit.sampling.Sampler;
 import jdit.tensor.DType;
 import jdit.tensor.Tensor;
+import jdit.tensor.Workspace;
 
 /**
  * DPM-Solver++ 2M (diffusers {@code DPMSolverMultistepScheduler}: dpmsolver++, order 2, midpoint, final sigma 0,
@@ -42,10 +43,11 @@ final class DpmPp2mSampler implements Sampler {
     }
 
     @Override
-    public void step(Tensor eps, int step, Tensor x, NoiseSource noise, Pointwise ops) {
+    public void step(Tensor eps, int step, Tensor x, NoiseSource noise, Backend be, Workspace ws) {
+        Pointwise ops = be.pointwise();
         if (current == null) {
-            current = Tensor.allocate(Arena.ofAuto(), DType.F32, x.shape());
-            previous = Tensor.allocate(Arena.ofAuto(), DType.F32, x.shape());
+            current = ws.allocate(DType.F32, x.shape()); // the solver's history, kept for the generation
+            previous = ws.allocate(DType.F32, x.shape());
         } else {
             Tensor t = previous;
             previous = current;

@@ -1,11 +1,13 @@
 package jdit.samplers;
 
+import jdit.backend.Backend;
 import jdit.backend.Pointwise;
 import jdit.sampling.NoiseSource;
 import jdit.sampling.Sampler;
 import jdit.sampling.SamplerConfig;
 import jdit.sampling.SigmaSpacing;
 import jdit.tensor.Tensor;
+import jdit.tensor.Workspace;
 
 /**
  * Euler and Euler ancestral on k-diffusion sigmas (diffusers {@code EulerDiscreteScheduler} and
@@ -65,15 +67,16 @@ final class EulerSampler implements Sampler {
     }
 
     @Override
-    public void step(Tensor eps, int step, Tensor x, NoiseSource noise, Pointwise ops) {
+    public void step(Tensor eps, int step, Tensor x, NoiseSource noise, Backend be, Workspace ws) {
+        Pointwise ops = be.pointwise();
         double s = sigmas[step];
         double next = sigmas[step + 1];
         if (!ancestral) {
-            LinearStep.apply(x, 1, eps, next - s, false, 0, noise, ops); // d = (x - x0)/σ = eps
+            LinearStep.apply(x, 1, eps, next - s, false, 0, noise, ops, ws); // d = (x - x0)/σ = eps
             return;
         }
         double up = Math.sqrt(next * next * (s * s - next * next) / (s * s));
         double down = Math.sqrt(next * next - up * up);
-        LinearStep.apply(x, 1, eps, down - s, true, up, noise, ops);
+        LinearStep.apply(x, 1, eps, down - s, true, up, noise, ops, ws);
     }
 }

@@ -1,10 +1,12 @@
 package jdit.samplers;
 
+import jdit.backend.Backend;
 import jdit.backend.Pointwise;
 import jdit.sampling.NoiseSource;
 import jdit.sampling.Sampler;
 import jdit.sampling.SamplerConfig;
 import jdit.tensor.Tensor;
+import jdit.tensor.Workspace;
 
 /**
  * Flow-matching Euler with a static shift (diffusers {@code FlowMatchEulerDiscreteScheduler}):
@@ -49,7 +51,8 @@ final class FlowEulerSampler implements Sampler {
     }
 
     @Override
-    public void step(Tensor velocity, int step, Tensor x, NoiseSource noise, Pointwise ops) {
-        LinearStep.apply(x, 1, velocity, sigmas[step + 1] - sigmas[step], false, 0, noise, ops);
+    public void step(Tensor velocity, int step, Tensor x, NoiseSource noise, Backend be, Workspace ws) {
+        Pointwise ops = be.pointwise();
+        LinearStep.apply(x, 1, velocity, sigmas[step + 1] - sigmas[step], false, 0, noise, ops, ws);
     }
 }

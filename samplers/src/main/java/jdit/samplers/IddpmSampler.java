@@ -1,6 +1,6 @@
 package jdit.samplers;
 
-import java.lang.foreign.Arena;
+import jdit.backend.Backend;
 import jdit.backend.BinaryOp;
 import jdit.backend.Pointwise;
 import jdit.backend.UnaryOp;
@@ -8,6 +8,7 @@ import jdit.sampling.NoiseSource;
 import jdit.sampling.Sampler;
 import jdit.tensor.DType;
 import jdit.tensor.Tensor;
+import jdit.tensor.Workspace;
 
 /**
  * DDPM as DiT's own code runs it (OpenAI's improved-diffusion {@code p_sample} over a respaced process): the
@@ -62,18 +63,27 @@ final class IddpmSampler implements Sampler {
     }
 
     @Override
-    public void step(Tensor output, int step, Tensor x, NoiseSource noise, Pointwise ops) {
+    public void step(Tensor output, int step, Tensor x, NoiseSource noise, Backend be, Workspace ws) {
+        java.util.List<Tensor> temps = new java.util.ArrayList<>(); // from ws, released when the step is done
+        try {
+            advance(output, step, x, noise, be.pointwise(), ws, temps);
+        } finally {
+            temps.forEach(ws::release);
+        }
+    }
+
+    private void advance(Tensor output, int step, Tensor x, NoiseSource noise, Pointwise ops, Workspace ws, java.util.List<Tensor> temps) {
         int t = betas.length - 1 - step;
         long c = x.dim(1);
-        Arena arena = Arena.ofAuto();
-        Tensor eps = dense(output.dim(1) == c ? output : output.narrow(1, 0, c), arena);
+        Tensor eps = dense(output.dim(1) == c ? output : output.narrow(1, 0, c), ws, temps);
         double a = abar[t];
         double coef1 = betas[t] * Math.sqrt(abarPrev[t]) / (1 - a);
         double coef2 = (1 - abarPrev[t]) * Math.sqrt(1 - betas[t]) / (1 - a);
         // mean = coef1·x0 + coef2·x with x0 = sqrt(1/a)·x - sqrt(1/a - 1)·eps
         double cx = coef1 * Math.sqrt(1 / a) + coef2;
         double ce = -coef1 * Math.sqrt(1 / a - 1);
-        Tensor z = Tensor.allocate(arena, DType.F32, x.shape());
+        Tensor z = ws.allocate(DType.F32, x.shape());
+        temps.add(z);
         noise.next(z);
         ops.scaleAdd(x, (float) cx, eps, (float) ce, x);
         if (t == 0) {
@@ -88,13 +98,14 @@ final class IddpmSampler implements Sampler {
                     throw new IllegalArgumentException("learned-range variance needs the model's 2C = " + 2 * c
                             + " channels, got " + output.shape());
                 }
-                Tensor v = dense(output.narrow(1, c, c), arena);
+                Tensor v = dense(output.narrow(1, c, c), ws, temps);
                 double minLog = posteriorLogVarianceClipped(t);
                 double maxLog = Math.log(betas[t]);
                 // std = exp(½·logvar) = exp(A + B·v): A = ½·(max + min)/2, B = ¼·(max - min)
                 double aCoef = 0.25 * (maxLog + minLog);
                 double bCoef = 0.25 * (maxLog - minLog);
-                Tensor std = Tensor.allocate(arena, DType.F32, x.shape());
+                Tensor std = ws.allocate(DType.F32, x.shape());
+                temps.add(std);
                 ops.scaleAdd(v, (float) bCoef, v, 0f, std);
                 ops.unary(UnaryOp.EXP, std, std);
                 ops.binary(BinaryOp.MUL, std, z, std);
@@ -103,12 +114,12 @@ final class IddpmSampler implements Sampler {
         }
     }
 
-    private static Tensor dense(Tensor t, Arena arena) {
+    private static Tensor dense(Tensor t, Workspace ws, java.util.List<Tensor> temps) {
         if (t.isContiguous()) {
             return t;
         }
-        Tensor c = Tensor.allocate(arena, DType.F32, t.shape());
-        t.copyTo(c);
+        Tensor c = ws.copy(t);
+        temps.add(c);
         return c;
     }
 }

@@ -1,11 +1,11 @@
 package jdit.samplers;
 
-import java.lang.foreign.Arena;
+import jdit.backend.Backend;
 import jdit.backend.Pointwise;
 import jdit.sampling.NoiseSource;
 import jdit.sampling.Sampler;
-import jdit.tensor.DType;
 import jdit.tensor.Tensor;
+import jdit.tensor.Workspace;
 
 /**
  * DDIM with eta 0 over an IDDPM-respaced process, as DiT's {@code ddim_sample_loop} runs it:
@@ -33,16 +33,16 @@ final class RespacedDdimSampler implements Sampler {
     }
 
     @Override
-    public void step(Tensor output, int step, Tensor x, NoiseSource noise, Pointwise ops) {
+    public void step(Tensor output, int step, Tensor x, NoiseSource noise, Backend be, Workspace ws) {
+        Pointwise ops = be.pointwise();
         int t = abar.length - 1 - step;
         double a = abar[t];
         double ap = t > 0 ? abar[t - 1] : 1;
         Tensor eps = output.narrow(1, 0, x.dim(1));
-        if (!eps.isContiguous()) {
-            Tensor c = Tensor.allocate(Arena.ofAuto(), DType.F32, eps.shape());
-            eps.copyTo(c);
-            eps = c;
+        Tensor dense = eps.contiguous(ws);
+        LinearStep.apply(x, Math.sqrt(ap / a), dense, -Math.sqrt(ap) * Math.sqrt(1 / a - 1) + Math.sqrt(1 - ap), false, 0, noise, ops, ws);
+        if (dense != eps) {
+            ws.release(dense);
         }
-        LinearStep.apply(x, Math.sqrt(ap / a), eps, -Math.sqrt(ap) * Math.sqrt(1 / a - 1) + Math.sqrt(1 - ap), false, 0, noise, ops);
     }
 }

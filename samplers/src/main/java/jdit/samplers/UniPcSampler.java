@@ -1,11 +1,12 @@
 package jdit.samplers;
 
-import java.lang.foreign.Arena;
+import jdit.backend.Backend;
 import jdit.backend.Pointwise;
 import jdit.sampling.NoiseSource;
 import jdit.sampling.Sampler;
 import jdit.tensor.DType;
 import jdit.tensor.Tensor;
+import jdit.tensor.Workspace;
 
 /**
  * UniPC, order 2, B(h) = expm1 ("bh2"), data prediction, corrector on every step after the first, first order on
@@ -46,13 +47,14 @@ final class UniPcSampler implements Sampler {
     }
 
     @Override
-    public void step(Tensor output, int step, Tensor x, NoiseSource noise, Pointwise ops) {
+    public void step(Tensor output, int step, Tensor x, NoiseSource noise, Backend be, Workspace ws) {
+        Pointwise ops = be.pointwise();
         if (mCur == null) {
-            Arena arena = Arena.ofAuto();
-            mCur = Tensor.allocate(arena, DType.F32, x.shape());
-            mPrev = Tensor.allocate(arena, DType.F32, x.shape());
-            mPrev2 = Tensor.allocate(arena, DType.F32, x.shape());
-            lastSample = Tensor.allocate(arena, DType.F32, x.shape());
+            // the solver's history, kept for the generation in its workspace
+            mCur = ws.allocate(DType.F32, x.shape());
+            mPrev = ws.allocate(DType.F32, x.shape());
+            mPrev2 = ws.allocate(DType.F32, x.shape());
+            lastSample = ws.allocate(DType.F32, x.shape());
         } else {
             Tensor t = mPrev2;
             mPrev2 = mPrev;
@@ -65,7 +67,7 @@ final class UniPcSampler implements Sampler {
             correct(step, x, ops);
         }
         int order = Math.min(Math.min(2, timesteps.length - step), step + 1);
-        x.copyTo(lastSample);
+        ws.copy(x, lastSample);
         predict(step, order, x, ops);
         lastOrder = order;
     }

@@ -38,7 +38,7 @@ class CleanEstimateTest {
             for (int i = 0; i < last; i++) {
                 s.cleanEstimate(i); // every step answers; multistep samplers step through their history
             }
-            s.step(out, last, x, new CounterNoise(3), cpu.backend().pointwise());
+            s.step(out, last, x, new CounterNoise(3), cpu.backend(), new jdit.tensor.Workspace());
             for (int i = 0; i < expected.length; i++) {
                 assertEquals(expected[i], x.getDoubleAt(i), 1e-5 * Math.max(1, Math.abs(expected[i])), "element " + i);
             }

@@ -43,7 +43,7 @@ class DitSamplingGoldenTest {
         Tensor cond = out.narrow(0, 0, half);
         Tensor uncond = out.narrow(0, half, half);
         Tensor guidedCond = ws.allocate(DType.F32, cond.shape());
-        DitChannelGuidance.official(4f).combine(cond, uncond, 0, guidedCond, be.pointwise());
+        DitChannelGuidance.official(4f).combine(cond, uncond, 0, guidedCond, be, ws);
         Tensor result = ws.allocate(DType.F32, out.shape());
         out.copyTo(result);
         guidedCond.narrow(1, 0, 3).copyTo(result.narrow(0, 0, half).narrow(1, 0, 3));
@@ -73,7 +73,7 @@ class DitSamplingGoldenTest {
                     double[] t = new double[(int) x.dim(0)];
                     java.util.Arrays.fill(t, s.timesteps()[i]);
                     Tensor out = forwardWithCfg(model, x, t, y, be, ws);
-                    s.step(out, i, x, o -> noise.select(0, draw[0]++).copyTo(o), be.pointwise());
+                    s.step(out, i, x, o -> noise.select(0, draw[0]++).copyTo(o), be, ws);
                 }
                 assertCloseRel(io.tensor("ddpm10"), x, 1e-4, "ddpm10");
 
@@ -84,7 +84,7 @@ class DitSamplingGoldenTest {
                 for (int i = 0; i < 10; i++) {
                     double[] t = new double[(int) x.dim(0)];
                     java.util.Arrays.fill(t, d.timesteps()[i]);
-                    d.step(forwardWithCfg(model, x, t, y, be, ws), i, x, null, be.pointwise());
+                    d.step(forwardWithCfg(model, x, t, y, be, ws), i, x, null, be, ws);
                 }
                 assertCloseRel(io.tensor("ddim10"), x, 1e-4, "ddim10");
 

@@ -27,14 +27,15 @@ class FinalSigmaTest {
                 Tensor x = Tensor.fromFloats(a, new float[] {0.3f, -1.2f, 2.5f}, 1, 3);
                 Tensor out = Tensor.fromFloats(a, new float[] {0.1f, 0.4f, -0.7f}, 1, 3);
                 var noise = new jdit.sampling.CounterNoise(1);
+                var state = new jdit.tensor.Workspace();
                 for (int i = 0; i < 3; i++) {
-                    s.step(out, i, x, noise, Backends.reference().pointwise());
+                    s.step(out, i, x, noise, Backends.reference(), state);
                 }
                 double sigma = s.sigmas()[3];
                 double alpha = flow ? 1 : 1 / Math.sqrt(sigma * sigma + 1);
                 double[] before = x.toDoubleArray();
                 // the corrector (UniPC) changes x at the last step before the predictor; the predictor then returns m
-                s.step(out, 3, x, noise, Backends.reference().pointwise());
+                s.step(out, 3, x, noise, Backends.reference(), state);
                 for (int j = 0; j < 3; j++) {
                     assertTrue(Double.isFinite(x.getDoubleAt(j)), name);
                 }

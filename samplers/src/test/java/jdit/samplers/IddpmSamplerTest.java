@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.Random;
+import jdit.backend.Backend;
 import jdit.backend.Backends;
-import jdit.backend.Pointwise;
 import jdit.io.safetensors.SafetensorsReader;
 import jdit.sampling.BetaSchedule;
 import jdit.sampling.CounterNoise;
@@ -17,11 +17,13 @@ import jdit.sampling.SamplerConfig;
 import jdit.sampling.Samplers;
 import jdit.tensor.DType;
 import jdit.tensor.Tensor;
+import jdit.tensor.Workspace;
 import org.junit.jupiter.api.Test;
 
 /** DiT's own DDPM: fixed_small against diffusers' 1000-step trajectory, learned range against its two limits. */
 class IddpmSamplerTest {
-    private final Pointwise ops = Backends.reference().pointwise();
+    private final Backend be = Backends.reference();
+    private final Workspace ws = new Workspace();
     private static final double[] BETAS = BetaSchedule.LINEAR.betas(1000, 1e-4, 0.02);
 
     @Test
@@ -50,7 +52,7 @@ class IddpmSamplerTest {
                     double v = x.getDoubleAt(j);
                     eps.setDoubleAt(j, Math.sqrt(1 - ab) * v / (0.25 * ab + 1 - ab) + 0.05 * Math.tanh(v));
                 }
-                s.step(eps, i, x, replay, ops);
+                s.step(eps, i, x, replay, be, ws);
             }
             Tensor want = xs.select(0, 1000);
             double scale = 0;
@@ -87,8 +89,8 @@ class IddpmSamplerTest {
                 Tensor xb = Tensor.allocate(a, DType.F32, x0.shape());
                 x0.copyTo(xa);
                 x0.copyTo(xb);
-                fixed.step(eps, 2, xa, new CounterNoise(9), ops);
-                learned.step(out, 2, xb, new CounterNoise(9), ops);
+                fixed.step(eps, 2, xa, new CounterNoise(9), be, ws);
+                learned.step(out, 2, xb, new CounterNoise(9), be, ws);
                 assertArrayEquals(xa.toFloatArray(), xb.toFloatArray(), 1e-5f, "v = " + v);
             }
         }

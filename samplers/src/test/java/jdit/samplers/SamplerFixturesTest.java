@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Stream;
 import jdit.backend.Backends;
-import jdit.backend.Pointwise;
 import jdit.io.safetensors.SafetensorsReader;
 import jdit.sampling.NoiseSource;
 import jdit.sampling.Sampler;
@@ -91,11 +90,12 @@ class SamplerFixturesTest {
                 x.setDoubleAt(i, x0.getDoubleAt(i) * s.initNoiseSigma());
             }
             NoiseSource noise = replayed(r);
-            Pointwise ops = Backends.reference().pointwise();
+            jdit.backend.Backend be = Backends.reference();
+            jdit.tensor.Workspace state = new jdit.tensor.Workspace(); // the sampler's history, for the whole run
             Tensor out = Tensor.allocate(arena, DType.F32, x.shape());
             for (int i = 0; i < steps; i++) {
                 standIn(x, s.inputScale(i), gotT[i], flow, out);
-                s.step(out, i, x, noise, ops);
+                s.step(out, i, x, noise, be, state);
                 Tensor want = xs.select(0, i + 1);
                 double scale = 0;
                 for (long j = 0; j < want.numel(); j++) {

@@ -116,7 +116,7 @@ class VideoPipelinesTest {
                 Tensor out = latte.forward(x, new double[] {ref.timesteps()[i]}, null, be, ws); // [1, F, 8, H, W]
                 Tensor eps = ws.copy(out.narrow(2, 0, 4).transpose(1, 2)); // -> [1, C, F, H, W]
                 Tensor cm = ws.copy(x.transpose(1, 2));
-                ref.step(eps, i, cm, null, be.pointwise());
+                ref.step(eps, i, cm, null, be, ws);
                 cm.transpose(1, 2).copyTo(x);
             }
             assertClose(ws.copy(x.transpose(1, 2)), latent, 1e-5, 1e-5, "final latent");

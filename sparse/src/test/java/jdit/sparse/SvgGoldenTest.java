@@ -1,5 +1,6 @@
 package jdit.sparse;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -167,6 +168,25 @@ class SvgGoldenTest {
                         10, GuidanceBranch.BATCHED, grid, (int) q.dim(2), (int) q.dim(3));
                 AttentionPlan plan = svg.plan(ctx, q, k, v);
                 assertEquals(call.get("dense").getAsBoolean(), plan instanceof AttentionPlan.Dense, "call " + c + " dense gate");
+                // the same call with q, k, v on a device: profiled there with backend ops, the same classes
+                SvgMethod onDevice = new SvgMethod(params, (maxRow, count, ctx2) ->
+                        java.util.Arrays.stream(r.tensor("call" + call0 + "_sampled_rows").toLongArray()).mapToInt(x -> (int) x).toArray());
+                jdit.backend.Backend dev = jdit.testing.StrictDevice.over(cpu.backend());
+                try (Workspace dws = dev.memory().workspace()) {
+                    onDevice.plan(ctx.on(dev, dws), jdit.backend.Transfers.upload(q, dev.memory(), dws),
+                            jdit.backend.Transfers.upload(k, dev.memory(), dws), jdit.backend.Transfers.upload(v, dev.memory(), dws));
+                }
+                if (svg.lastClasses() != null) {
+                    for (int b = 0; b < q.dim(0); b++) {
+                        assertArrayEquals(svg.lastClasses()[b], onDevice.lastClasses()[b], "call " + c + " classes on the device");
+                        for (int h = 0; h < q.dim(2); h++) {
+                            for (int mask = 0; mask < 2; mask++) {
+                                double want = svg.lastMses()[b][h][mask];
+                                assertEquals(want, onDevice.lastMses()[b][h][mask], 1e-4 * Math.abs(want), "call " + c + " mse on the device");
+                            }
+                        }
+                    }
+                }
                 if (plan instanceof AttentionPlan.BlockSparse sparse) {
                     Tensor mses = r.tensor("call" + c + "_mses"); // [2, B, H]
                     Tensor best = r.tensor("call" + c + "_best_mask_idx");

@@ -207,6 +207,11 @@ public final class CudaContext implements AutoCloseable {
                 cudart.cudaMemcpyHostToDevice, stream), "cudaMemcpyAsync(host to device)");
     }
 
+    /** Zeroes {@code bytes} of device memory, asynchronous on the stream. */
+    void zero(long deviceAddress, long bytes) {
+        check(cudart.cudaMemsetAsync(new RawPointer(deviceAddress), 0, bytes, stream), "cudaMemsetAsync");
+    }
+
     void copyToHost(long hostAddress, long deviceAddress, long bytes) {
         check(cudart.cudaMemcpyAsync(new RawPointer(hostAddress), new RawPointer(deviceAddress), bytes,
                 cudart.cudaMemcpyDeviceToHost, stream), "cudaMemcpyAsync(device to host)");

@@ -43,10 +43,15 @@ public final class DitModel implements ClassImageModel, AutoCloseable {
      * compute stays F32.
      */
     public static DitModel load(WeightStore store, DitConfig config, DType weightDType) {
-        Workspace mem = new Workspace();
+        return load(store, config, weightDType, new jdit.backend.cpu.CpuMemory());
+    }
+
+    /** The same with the parameters uploaded once to {@code memory}'s device, where the forward then runs. */
+    public static DitModel load(WeightStore store, DitConfig config, DType weightDType, jdit.backend.Memory memory) {
+        Workspace mem = memory.workspace();
         try {
             DitKeys keys = DitKeys.detect(store);
-            return new DitModel(config, keys, DitWeights.load(store, config, mem, keys, weightDType), mem);
+            return new DitModel(config, keys, DitWeights.load(store, config, mem, keys, weightDType, memory), mem);
         } catch (RuntimeException e) {
             mem.close();
             throw e;
@@ -93,7 +98,7 @@ public final class DitModel implements ClassImageModel, AutoCloseable {
         int[] order = step.method().tokenOrder(grid).orElse(null);
         if (order != null) { // the method's order for every self-attention of this forward (position table already added)
             Tensor ordered = ws.allocate(DType.F32, h.shape());
-            jdit.attention.TokenOrders.gather(h, order, ordered);
+            jdit.attention.TokenOrders.gather(h, order, ordered, be.memory(), ws);
             ws.release(h);
             h = ordered;
         }
@@ -106,11 +111,12 @@ public final class DitModel implements ClassImageModel, AutoCloseable {
         for (int i = 0; i < config.depth(); i++) {
             step.probe().enter(i);
             if (span != null && i == span.first()) {
-                pooled = jdit.density.PooledStream.enter(h, grid, span, ws);
+                pooled = jdit.density.PooledStream.enter(h, grid, span, be, ws);
                 h = pooled.tokens(ws);
             }
             TokenGrid blockGrid = pooled != null ? pooled.grid() : grid;
-            AttentionContext ctx = step.at(i, config.depth(), blockGrid, config.numHeads(), config.hiddenSize() / config.numHeads());
+            AttentionContext ctx = step.at(i, config.depth(), blockGrid, config.numHeads(), config.hiddenSize() / config.numHeads())
+                    .on(be, ws);
             Tensor next = DitBlock.forward(w.blocks().get(i), config, h, sc, ctx, step.method(), be, ws);
             ws.release(h);
             h = next;
@@ -122,14 +128,14 @@ public final class DitModel implements ClassImageModel, AutoCloseable {
         step.probe().enter(LayerProbe.OUTSIDE_BLOCKS);
         if (order != null) {
             Tensor natural = ws.allocate(DType.F32, h.shape());
-            jdit.attention.TokenOrders.scatter(h, order, natural);
+            jdit.attention.TokenOrders.scatter(h, order, natural, be.memory(), ws);
             ws.release(h);
             h = natural;
         }
         Tensor f = finalLayer(h, sc, be, ws);
         ws.release(h);
         ws.release(sc);
-        Tensor out = unpatchify(f, ws);
+        Tensor out = unpatchify(f, be, ws);
         ws.release(f);
         return out;
     }
@@ -144,8 +150,10 @@ public final class DitModel implements ClassImageModel, AutoCloseable {
 
     /** c = t_emb + y_emb [N, D]; t_emb alone when the model has no label embedder (0 classes, y null). */
     public Tensor conditioning(double[] t, long[] y, Backend be, Workspace ws) {
-        Tensor tFreq = DitEmbeddings.timestepFrequencies(java.lang.foreign.Arena.ofAuto(), t);
+        Tensor tFreq = jdit.backend.Transfers.upload(DitEmbeddings.timestepFrequencies(java.lang.foreign.Arena.ofAuto(), t),
+                be.memory(), ws);
         Tensor c = timestepEmbedding(tFreq, be, ws);
+        ws.release(tFreq);
         if (config.numClasses() == 0) {
             if (y != null) {
                 throw new IllegalArgumentException("the model has no label embedder, but labels were given");
@@ -156,7 +164,7 @@ public final class DitModel implements ClassImageModel, AutoCloseable {
             throw new IllegalArgumentException("need one label per timestep (" + t.length + "), got "
                     + (y == null ? "none" : y.length));
         }
-        Tensor yEmb = labelEmbedding(y, ws);
+        Tensor yEmb = labelEmbedding(y, be, ws);
         be.pointwise().binary(BinaryOp.ADD, c, yEmb, c);
         ws.release(yEmb);
         return c;
@@ -174,17 +182,21 @@ public final class DitModel implements ClassImageModel, AutoCloseable {
     }
 
     /** Rows of the label table [N, D]; label {@code numClasses} is the null (unconditional) class. */
-    public Tensor labelEmbedding(long[] y, Workspace ws) {
+    public Tensor labelEmbedding(long[] y, Backend be, Workspace ws) {
         if (w.yTable() == null) {
             throw new IllegalStateException("the model has no label embedder (0 classes)");
         }
-        Tensor out = ws.allocate(DType.F32, y.length, config.hiddenSize());
+        int[] rows = new int[y.length];
         for (int n = 0; n < y.length; n++) {
             if (y[n] < 0 || y[n] > config.numClasses()) {
                 throw new IllegalArgumentException("class " + y[n] + " outside [0, " + config.numClasses() + "]");
             }
-            w.yTable().select(0, y[n]).copyTo(out.select(0, n));
+            rows[n] = (int) y[n];
         }
+        Tensor out = ws.allocate(DType.F32, y.length, config.hiddenSize());
+        Tensor index = jdit.backend.Transfers.index(rows, be.memory(), ws);
+        be.memory().gatherRows(w.yTable().unsqueeze(0), index, out.unsqueeze(0));
+        ws.release(index);
         return out;
     }
 
@@ -196,7 +208,7 @@ public final class DitModel implements ClassImageModel, AutoCloseable {
         Tensor conv = ws.allocate(DType.F32, n, config.hiddenSize(), g, g);
         be.conv().conv2d(x, w.xEmbedderWeight(), w.xEmbedderBias(), Conv2dSpec.of(p, 0), conv);
         Tensor tok = ws.allocate(DType.F32, n, g * g, config.hiddenSize());
-        conv.reshape(n, config.hiddenSize(), g * g).transpose(1, 2).copyTo(tok); // [N, D, T] -> [N, T, D]
+        be.memory().copy(conv.reshape(n, config.hiddenSize(), g * g).transpose(1, 2), tok); // [N, D, T] -> [N, T, D]
         ws.release(conv);
         be.pointwise().binary(BinaryOp.ADD, tok, w.posEmbed(), tok);
         return tok;
@@ -221,14 +233,14 @@ public final class DitModel implements ClassImageModel, AutoCloseable {
     }
 
     /** [N, T, p·p·c] -> [N, c, H, W]: linear channel (pi·p + qi)·c + ch lands at (ch, hi·p + pi, wi·p + qi). */
-    public Tensor unpatchify(Tensor f, Workspace ws) {
+    public Tensor unpatchify(Tensor f, Backend be, Workspace ws) {
         int p = config.patchSize();
         int c = config.outChannels();
         long n = f.dim(0);
         long g = Math.round(Math.sqrt(f.dim(1)));
         Tensor out = ws.allocate(DType.F32, n, c, g * p, g * p);
         // [N, h, w, p, q, c] -> [N, c, h, p, w, q]
-        f.reshape(n, g, g, p, p, c).permute(0, 5, 1, 3, 2, 4).copyTo(out.reshape(n, c, g, p, g, p));
+        be.memory().copy(f.reshape(n, g, g, p, p, c).permute(0, 5, 1, 3, 2, 4), out.reshape(n, c, g, p, g, p));
         return out;
     }
 

@@ -26,21 +26,22 @@ record DitWeights(Tensor xEmbedderWeight, Tensor xEmbedderBias, Tensor posEmbed,
     }
 
     static DitWeights load(WeightStore store, DitConfig c, Workspace ws) {
-        return load(store, c, ws, DitKeys.detect(store), DType.F32);
+        return load(store, c, ws, DitKeys.detect(store), DType.F32, new jdit.backend.cpu.CpuMemory());
     }
 
     /**
      * The block matrices (qkv, proj, fc1, fc2, adaLN; 98% of the parameters) are kept in {@code matrixDType} (F32,
      * BF16 or F16; the gemm widens them to F32 per call); every other parameter is F32.
      */
-    static DitWeights load(WeightStore store, DitConfig c, Workspace ws, DitKeys keys, DType matrixDType) {
+    static DitWeights load(WeightStore store, DitConfig c, Workspace ws, DitKeys keys, DType matrixDType,
+                           jdit.backend.Memory memory) {
         if (matrixDType != DType.F32 && matrixDType != DType.BF16 && matrixDType != DType.F16) {
             throw new IllegalArgumentException("weights can be kept in F32, BF16 or F16, not " + matrixDType);
         }
         int d = c.hiddenSize();
         int p = c.patchSize();
-        Loader l = new Loader(store, ws, keys, c, DType.F32);
-        Loader m = new Loader(store, ws, keys, c, matrixDType);
+        Loader l = new Loader(store, ws, keys, c, DType.F32, memory);
+        Loader m = new Loader(store, ws, keys, c, matrixDType, memory);
         List<Block> blocks = new ArrayList<>();
         for (int i = 0; i < c.depth(); i++) {
             String b = "blocks." + i + ".";
@@ -59,14 +60,15 @@ record DitWeights(Tensor xEmbedderWeight, Tensor xEmbedderBias, Tensor posEmbed,
                 l.get("final_layer.linear.bias", p * p * c.outChannels()));
     }
 
-    private record Loader(WeightStore store, Workspace ws, DitKeys keys, DitConfig config, DType dtype) {
+    /** Reads parameters from the store and uploads them to {@code memory}'s device (a host copy on the CPU). */
+    private record Loader(WeightStore store, Workspace ws, DitKeys keys, DitConfig config, DType dtype, jdit.backend.Memory memory) {
         /** The parameter named {@code canonical} in the original layout, however the checkpoint stores it. */
         Tensor get(String canonical, long... shape) {
             if (canonical.equals("pos_embed") && keys == DitKeys.DIFFUSERS) {
                 int grid = config.inputSize() / config.patchSize();
                 Tensor t = SinCosPositions.table(java.lang.foreign.Arena.ofAuto(), grid, config.hiddenSize());
                 Tensor out = ws.allocate(DType.F32, t.shape());
-                t.copyTo(out);
+                memory.upload(t, out);
                 return out;
             }
             java.util.List<String> parts = keys.stored(canonical);
@@ -81,7 +83,7 @@ record DitWeights(Tensor xEmbedderWeight, Tensor xEmbedderBias, Tensor posEmbed,
                     throw new CheckpointException(store.source(), "key '" + key + "' has shape " + entry.shape()
                             + ", the config expects " + Shape.of(partShape));
                 }
-                store.tensor(key).copyTo(out.narrow(0, i * rows, rows)); // q, k, v stacked as the original's qkv rows
+                memory.upload(store.tensor(key), out.narrow(0, i * rows, rows)); // q, k, v stacked as the original's qkv rows
             }
             return out;
         }

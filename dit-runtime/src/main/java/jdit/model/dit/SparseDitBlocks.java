@@ -86,7 +86,7 @@ final class SparseDitBlocks {
     static Tensor merged(SparseDitWeights.Block w, Tensor x, TokenGrid sparse, Tensor y, TokenGrid dense, Backend be,
                          Workspace ws) {
         Tensor up = ws.allocate(DType.F32, y.shape());
-        GridPooling.upsample(x, sparse, dense, up, false);
+        GridPooling.upsample(x, sparse, dense, up, false, be, ws);
         Tensor out = ws.allocate(DType.F32, y.shape());
         be.gemm().matmul(up, w.merged1Weight(), out, Epilogue.linear(w.merged1Bias()));
         ws.release(up);

@@ -39,9 +39,14 @@ public final class SparseDitModel implements ClassImageModel, AutoCloseable {
 
     /** Loads the published layout from {@code store}, every key and shape checked against {@code config}. */
     public static SparseDitModel load(WeightStore store, SparseDitConfig config, DType matrixDType) {
-        Workspace mem = new Workspace();
+        return load(store, config, matrixDType, new jdit.backend.cpu.CpuMemory());
+    }
+
+    /** The same with the parameters uploaded once to {@code memory}'s device, where the forward then runs. */
+    public static SparseDitModel load(WeightStore store, SparseDitConfig config, DType matrixDType, jdit.backend.Memory memory) {
+        Workspace mem = memory.workspace();
         try {
-            return new SparseDitModel(config, SparseDitWeights.load(store, config, mem, matrixDType), mem);
+            return new SparseDitModel(config, SparseDitWeights.load(store, config, mem, matrixDType, memory), mem);
         } catch (RuntimeException e) {
             mem.close();
             throw e;
@@ -94,7 +99,7 @@ public final class SparseDitModel implements ClassImageModel, AutoCloseable {
             if (m >= 0 && skip == null) { // entering a Sparse-Dense Token Module: the dense tokens pooled to S x S
                 skip = h;
                 h = ws.allocate(DType.F32, skip.dim(0), sparse.tokens(), d);
-                GridPooling.pool(skip, dense, sparse, h);
+                GridPooling.pool(skip, dense, sparse, h, be.memory(), ws);
                 grid = sparse;
             }
             Tensor next = switch (b.kind()) {
@@ -106,7 +111,7 @@ public final class SparseDitModel implements ClassImageModel, AutoCloseable {
                     yield out;
                 }
                 case DENSE -> {
-                    AttentionContext ctx = step.at(i, layers, grid, base.numHeads(), d / base.numHeads());
+                    AttentionContext ctx = step.at(i, layers, grid, base.numHeads(), d / base.numHeads()).on(be, ws);
                     yield DitBlock.forward(b.dit(), base, h, sc, ctx, step.method(), be, ws);
                 }
             };
@@ -120,7 +125,7 @@ public final class SparseDitModel implements ClassImageModel, AutoCloseable {
         Tensor f = stem.finalLayer(h, sc, be, ws);
         ws.release(h);
         ws.release(sc);
-        Tensor out = stem.unpatchify(f, ws);
+        Tensor out = stem.unpatchify(f, be, ws);
         ws.release(f);
         return out;
     }

@@ -21,10 +21,11 @@ record SparseDitWeights(DitWeights stem, List<Block> blocks) {
                  Tensor merged2Bias) {
     }
 
-    static SparseDitWeights load(WeightStore store, SparseDitConfig c, Workspace ws, DType matrixDType) {
-        DitWeights stem = DitWeights.load(store, SparseDitParameters.stem(c), ws, DitKeys.ORIGINAL, DType.F32);
-        Params l = new Params(store, ws, DType.F32);
-        Params m = new Params(store, ws, matrixDType);
+    static SparseDitWeights load(WeightStore store, SparseDitConfig c, Workspace ws, DType matrixDType,
+                                 jdit.backend.Memory memory) {
+        DitWeights stem = DitWeights.load(store, SparseDitParameters.stem(c), ws, DitKeys.ORIGINAL, DType.F32, memory);
+        Params l = new Params(store, ws, DType.F32, memory);
+        Params m = new Params(store, ws, matrixDType, memory);
         int d = c.base().hiddenSize();
         List<Block> blocks = new ArrayList<>();
         for (String name : SparseDitModules.names(c)) {
@@ -50,7 +51,7 @@ record SparseDitWeights(DitWeights stem, List<Block> blocks) {
         return new SparseDitWeights(stem, blocks);
     }
 
-    private record Params(WeightStore store, Workspace ws, DType dtype) {
+    private record Params(WeightStore store, Workspace ws, DType dtype, jdit.backend.Memory memory) {
         Tensor get(String key, long... shape) {
             var entry = store.entry(key).orElseThrow(() -> new CheckpointException(store.source(), "missing key '" + key + "'"));
             if (!entry.shape().equals(Shape.of(shape))) {
@@ -58,7 +59,7 @@ record SparseDitWeights(DitWeights stem, List<Block> blocks) {
                         + ", the config expects " + Shape.of(shape));
             }
             Tensor out = ws.allocate(dtype, Shape.of(shape));
-            store.tensor(key).copyTo(out);
+            memory.upload(store.tensor(key), out);
             return out;
         }
     }

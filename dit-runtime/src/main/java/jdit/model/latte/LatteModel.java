@@ -51,12 +51,19 @@ public final class LatteModel implements AutoCloseable {
 
     /** The same keeping the block matrices in {@code weightDType} (F32, BF16 or F16); compute stays F32. */
     public static LatteModel load(WeightStore store, LatteConfig config, DType weightDType) {
+        return load(store, config, weightDType, new jdit.backend.cpu.CpuMemory());
+    }
+
+    /** The same with the parameters uploaded once to {@code memory}'s device, where the forward then runs. */
+    public static LatteModel load(WeightStore store, LatteConfig config, DType weightDType, jdit.backend.Memory memory) {
         LatteParameters.check(store, config);
-        Workspace mem = new Workspace();
+        Workspace mem = memory.workspace();
         DitModel dit = null;
         try {
-            Tensor temp = store.tensor("temp_embed").to(DType.F32, mem);
-            dit = DitModel.load(store, config.toDit(), weightDType);
+            Tensor stored = store.tensor("temp_embed");
+            Tensor temp = mem.allocate(DType.F32, stored.shape());
+            memory.upload(stored, temp);
+            dit = DitModel.load(store, config.toDit(), weightDType, memory);
             return new LatteModel(config, dit, temp, mem);
         } catch (RuntimeException e) {
             if (dit != null) {
@@ -107,36 +114,36 @@ public final class LatteModel implements AutoCloseable {
         for (int i = 0; i < config.depth(); i++) {
             step.probe().enter(i);
             if (i % 2 == 0) {
-                Tensor next = dit.block(i, h, sc, step.at(i, config.depth(), spatial, heads, d / heads), step.method(), be, ws);
+                Tensor next = dit.block(i, h, sc, step.at(i, config.depth(), spatial, heads, d / heads).on(be, ws), step.method(), be, ws);
                 ws.release(h);
                 h = next;
                 continue;
             }
-            Tensor byPosition = regroup(h, b, f, tokens, ws); // (b f) t d -> (b t) f d
+            Tensor byPosition = regroup(h, b, f, tokens, be, ws); // (b f) t d -> (b t) f d
             ws.release(h);
             if (i == 1) {
                 be.pointwise().binary(BinaryOp.ADD, byPosition, tempEmbed, byPosition);
             }
-            Tensor next = dit.block(i, byPosition, sc, step.at(i, config.depth(), temporal, heads, d / heads),
+            Tensor next = dit.block(i, byPosition, sc, step.at(i, config.depth(), temporal, heads, d / heads).on(be, ws),
                     step.method(), be, ws);
             ws.release(byPosition);
-            h = regroup(next, b, tokens, f, ws); // (b t) f d -> (b f) t d
+            h = regroup(next, b, tokens, f, be, ws); // (b t) f d -> (b f) t d
             ws.release(next);
         }
         step.probe().enter(LayerProbe.OUTSIDE_BLOCKS);
         Tensor fin = dit.finalLayer(h.reshape(b, (long) f * tokens, d), sc, be, ws); // one c row per video
         ws.release(h);
         ws.release(sc);
-        Tensor out = dit.unpatchify(fin.reshape((long) b * f, tokens, fin.dim(2)), ws); // [(B F), outC, H, W]
+        Tensor out = dit.unpatchify(fin.reshape((long) b * f, tokens, fin.dim(2)), be, ws); // [(B F), outC, H, W]
         ws.release(fin);
         return out.reshape(b, f, config.outChannels(), x.dim(3), x.dim(4));
     }
 
     /** [(B m), n, D] -> [(B n), m, D]: swaps the two middle axes of [B, m, n, D] into a fresh tensor. */
-    private static Tensor regroup(Tensor h, long b, long m, long n, Workspace ws) {
+    private static Tensor regroup(Tensor h, long b, long m, long n, Backend be, Workspace ws) {
         long d = h.dim(2);
         Tensor out = ws.allocate(DType.F32, b * n, m, d);
-        h.reshape(b, m, n, d).permute(0, 2, 1, 3).copyTo(out.reshape(b, n, m, d));
+        be.memory().copy(h.reshape(b, m, n, d).permute(0, 2, 1, 3), out.reshape(b, n, m, d));
         return out;
     }
 

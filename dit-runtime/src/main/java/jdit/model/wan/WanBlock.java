@@ -34,7 +34,7 @@ final class WanBlock {
             m[k] = ws.copy(mod.select(1, k));
         }
         Tensor out = ws.allocate(DType.F32, x.shape());
-        x.copyTo(out);
+        be.memory().copy(x, out);
         Tensor h = ws.allocate(DType.F32, x.shape());
 
         be.norms().layerNorm(out, null, null, eps, h);

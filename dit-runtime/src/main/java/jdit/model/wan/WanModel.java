@@ -10,6 +10,7 @@ import jdit.backend.Backend;
 import jdit.backend.BinaryOp;
 import jdit.backend.Conv3dSpec;
 import jdit.backend.Epilogue;
+import jdit.backend.Transfers;
 import jdit.backend.UnaryOp;
 import jdit.io.WeightStore;
 import jdit.nn.AxialRope;
@@ -40,10 +41,15 @@ public final class WanModel implements AutoCloseable {
 
     /** Loads either published layout, every key and shape checked against {@code config}; block matrices in {@code dtype}. */
     public static WanModel load(WeightStore store, WanConfig config, DType matrixDType) {
-        Workspace mem = new Workspace();
+        return load(store, config, matrixDType, new jdit.backend.cpu.CpuMemory());
+    }
+
+    /** The same with the parameters uploaded once to {@code memory}'s device, where the forward then runs. */
+    public static WanModel load(WeightStore store, WanConfig config, DType matrixDType, jdit.backend.Memory memory) {
+        Workspace mem = memory.workspace();
         try {
             WanKeys keys = WanKeys.detect(store);
-            return new WanModel(config, keys, WanWeights.load(store, config, keys, matrixDType, mem), mem);
+            return new WanModel(config, keys, WanWeights.load(store, config, keys, matrixDType, mem, memory), mem);
         } catch (RuntimeException e) {
             mem.close();
             throw e;
@@ -80,7 +86,7 @@ public final class WanModel implements AutoCloseable {
                     + config.textLen() + ", got " + context.shape());
         }
         Tensor padded = ws.allocateZeroed(DType.F32, config.textLen(), config.textDim());
-        context.copyTo(padded.narrow(0, 0, context.dim(0)));
+        be.memory().copy(context, padded.narrow(0, 0, context.dim(0)));
         Tensor h = ws.allocate(DType.F32, config.textLen(), config.dim());
         be.gemm().matmul(padded, w.text0().weight(), h, Epilogue.linear(w.text0().bias()).withActivation(UnaryOp.GELU_TANH));
         Tensor out = ws.allocate(DType.F32, config.textLen(), config.dim());
@@ -92,12 +98,13 @@ public final class WanModel implements AutoCloseable {
 
     /** The time embedding e [B, D] (Linear, SiLU, Linear on the frequencies). */
     public Tensor timeEmbedding(double[] t, Backend be, Workspace ws) {
-        Tensor freq = WanEmbeddings.timestepFrequencies(Arena.ofAuto(), t, config.freqDim());
+        Tensor freq = Transfers.upload(WanEmbeddings.timestepFrequencies(Arena.ofAuto(), t, config.freqDim()), be.memory(), ws);
         Tensor h = ws.allocate(DType.F32, t.length, config.dim());
         be.gemm().matmul(freq, w.time0().weight(), h, Epilogue.linear(w.time0().bias()).withActivation(UnaryOp.SILU));
         Tensor e = ws.allocate(DType.F32, t.length, config.dim());
         be.gemm().matmul(h, w.time2().weight(), e, Epilogue.linear(w.time2().bias()));
         ws.release(h);
+        ws.release(freq);
         return e;
     }
 
@@ -125,27 +132,27 @@ public final class WanModel implements AutoCloseable {
         int[] order = step.method().tokenOrder(grid).orElse(null);
         if (order != null) { // the method's order for every self-attention of this forward (NABLA's tiles)
             Tensor ordered = ws.allocate(DType.F32, h.shape());
-            TokenOrders.gather(h, order, ordered);
+            TokenOrders.gather(h, order, ordered, be.memory(), ws);
             ws.release(h);
             h = ordered;
         }
-        AxialRope.Tables tables = rope.tables(Arena.ofAuto(), grid.frames(), grid.height(), grid.width(),
-                order == null ? null : java.util.Arrays.stream(order).asLongStream().toArray());
+        AxialRope.Tables tables = upload(rope.tables(Arena.ofAuto(), grid.frames(), grid.height(), grid.width(),
+                order == null ? null : java.util.Arrays.stream(order).asLongStream().toArray()), be, ws);
         jdit.density.PoolSpan span = step.span(config.numLayers(), grid).orElse(null);
         if (span != null && order != null) {
             throw new IllegalArgumentException("token density cannot be combined with an attention method that reorders "
                     + "tokens (nabla, sta)");
         }
         jdit.density.PooledStream pooled = null;
-        AxialRope.Tables pooledTables = span == null ? null : rope.pooledTables(Arena.ofAuto(), span.pooled(grid), grid);
+        AxialRope.Tables pooledTables = span == null ? null : upload(rope.pooledTables(Arena.ofAuto(), span.pooled(grid), grid), be, ws);
         for (int i = 0; i < config.numLayers(); i++) {
             step.probe().enter(i);
             if (span != null && i == span.first()) {
-                pooled = jdit.density.PooledStream.enter(h, grid, span, ws);
+                pooled = jdit.density.PooledStream.enter(h, grid, span, be, ws);
                 h = pooled.tokens(ws);
             }
             TokenGrid g = pooled != null ? pooled.grid() : grid;
-            AttentionContext ctx = step.at(i, config.numLayers(), g, config.numHeads(), config.headDim());
+            AttentionContext ctx = step.at(i, config.numLayers(), g, config.numHeads(), config.headDim()).on(be, ws);
             Tensor next = WanBlock.forward(w.blocks().get(i), config, h, e0, text, pooled != null ? pooledTables : tables, ctx,
                     step.method(), be, ws);
             ws.release(h);
@@ -158,7 +165,7 @@ public final class WanModel implements AutoCloseable {
         step.probe().enter(LayerProbe.OUTSIDE_BLOCKS);
         if (order != null) {
             Tensor natural = ws.allocate(DType.F32, h.shape());
-            TokenOrders.scatter(h, order, natural);
+            TokenOrders.scatter(h, order, natural, be.memory(), ws);
             ws.release(h);
             h = natural;
         }
@@ -166,7 +173,13 @@ public final class WanModel implements AutoCloseable {
         ws.release(h);
         ws.release(e0);
         ws.release(e);
-        Tensor out = unpatchify(f, grid, ws);
+        for (AxialRope.Tables r : new AxialRope.Tables[] {tables, pooledTables}) {
+            if (r != null) {
+                ws.release(r.cos());
+                ws.release(r.sin());
+            }
+        }
+        Tensor out = unpatchify(f, grid, be, ws);
         ws.release(f);
         return out;
     }
@@ -178,7 +191,7 @@ public final class WanModel implements AutoCloseable {
         be.conv().conv3d(x, w.patchWeight(), w.patchBias(), new Conv3dSpec(config.patchT(), config.patchH(), config.patchW(),
                 0, 0, 0, 0), conv);
         Tensor tokens = ws.allocate(DType.F32, b, g.tokens(), d);
-        conv.reshape(b, d, g.tokens()).transpose(1, 2).copyTo(tokens);
+        be.memory().copy(conv.reshape(b, d, g.tokens()).transpose(1, 2), tokens);
         ws.release(conv);
         return tokens;
     }
@@ -203,7 +216,12 @@ public final class WanModel implements AutoCloseable {
     }
 
     /** [B, S, pt·ph·pw·c] -> [B, c, F·pt, H·ph, W·pw]; head channel ((a·ph + p)·pw + q)·c + ch. */
-    private Tensor unpatchify(Tensor f, TokenGrid g, Workspace ws) {
+    /** Rotary tables computed on the host, uploaded for the forward's device (released at its end). */
+    private static AxialRope.Tables upload(AxialRope.Tables host, Backend be, Workspace ws) {
+        return new AxialRope.Tables(Transfers.upload(host.cos(), be.memory(), ws), Transfers.upload(host.sin(), be.memory(), ws));
+    }
+
+    private Tensor unpatchify(Tensor f, TokenGrid g, Backend be, Workspace ws) {
         long b = f.dim(0);
         int c = config.outDim();
         int pt = config.patchT();
@@ -211,8 +229,8 @@ public final class WanModel implements AutoCloseable {
         int pw = config.patchW();
         Tensor out = ws.allocate(DType.F32, b, c, (long) g.frames() * pt, (long) g.height() * ph, (long) g.width() * pw);
         // [B, F, H, W, pt, ph, pw, c] -> [B, c, F, pt, H, ph, W, pw]
-        f.reshape(b, g.frames(), g.height(), g.width(), pt, ph, pw, c).permute(0, 7, 1, 4, 2, 5, 3, 6)
-                .copyTo(out.reshape(b, c, g.frames(), pt, g.height(), ph, g.width(), pw));
+        be.memory().copy(f.reshape(b, g.frames(), g.height(), g.width(), pt, ph, pw, c).permute(0, 7, 1, 4, 2, 5, 3, 6),
+                out.reshape(b, c, g.frames(), pt, g.height(), ph, g.width(), pw));
         return out;
     }
 

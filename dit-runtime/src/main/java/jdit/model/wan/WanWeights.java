@@ -31,7 +31,8 @@ record WanWeights(Tensor patchWeight, Tensor patchBias, Linear text0, Linear tex
                  Tensor modulation) {
     }
 
-    static WanWeights load(WeightStore store, WanConfig c, WanKeys keys, DType matrixDType, Workspace ws) {
+    static WanWeights load(WeightStore store, WanConfig c, WanKeys keys, DType matrixDType, Workspace ws,
+                           jdit.backend.Memory memory) {
         if (matrixDType != DType.F32 && matrixDType != DType.BF16 && matrixDType != DType.F16) {
             throw new IllegalArgumentException("weights can be kept in F32, BF16 or F16, not " + matrixDType);
         }
@@ -46,7 +47,9 @@ record WanWeights(Tensor patchWeight, Tensor patchBias, Linear text0, Linear tex
                         + ", the config expects " + e.getValue());
             }
             boolean matrix = name.startsWith("blocks.") && e.getValue().rank() == 2;
-            t.put(name, store.tensor(stored).to(matrix ? matrixDType : DType.F32, ws));
+            Tensor param = ws.allocate(matrix ? matrixDType : DType.F32, e.getValue());
+            memory.upload(store.tensor(stored), param);
+            t.put(name, param);
         }
         List<Block> blocks = new ArrayList<>();
         for (int i = 0; i < c.numLayers(); i++) {

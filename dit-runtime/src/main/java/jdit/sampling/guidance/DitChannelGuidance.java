@@ -1,8 +1,9 @@
 package jdit.sampling.guidance;
 
-import jdit.backend.Pointwise;
+import jdit.backend.Backend;
 import jdit.sampling.Guidance;
 import jdit.tensor.Tensor;
+import jdit.tensor.Workspace;
 
 /**
  * DiT's {@code forward_with_cfg}: guidance on the first {@code channels} channels only (3 in the official code, a
@@ -15,14 +16,14 @@ public record DitChannelGuidance(float scale, int channels) implements Guidance 
     }
 
     @Override
-    public void combine(Tensor cond, Tensor uncond, int step, Tensor out, Pointwise ops) {
+    public void combine(Tensor cond, Tensor uncond, int step, Tensor out, Backend be, Workspace ws) {
         if (cond.dim(1) < channels) {
             throw new IllegalArgumentException("DiT guidance on " + channels + " channels of an output with " + cond.dim(1));
         }
         if (out != cond) {
-            cond.copyTo(out);
+            be.memory().copy(cond, out);
         }
         Tensor o = out.narrow(1, 0, channels);
-        ops.scaleAdd(cond.narrow(1, 0, channels), scale, uncond.narrow(1, 0, channels), 1 - scale, o);
+        be.pointwise().scaleAdd(cond.narrow(1, 0, channels), scale, uncond.narrow(1, 0, channels), 1 - scale, o);
     }
 }

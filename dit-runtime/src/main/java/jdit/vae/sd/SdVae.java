@@ -23,7 +23,8 @@ public final class SdVae implements AutoCloseable {
 
     private final WeightStore store;
     private final SdVaeConfig config;
-    private final Workspace weights = new Workspace();
+    private final jdit.backend.Memory memory;
+    private final Workspace weights;
     private final int[] blockOut;
     private final int layersPerBlock;
     private final int groups;
@@ -34,6 +35,13 @@ public final class SdVae implements AutoCloseable {
 
     /** The VAE in {@code store}, configured by {@code config} (see {@link SdVaeConfig#of}). */
     public SdVae(WeightStore store, SdVaeConfig config) {
+        this(store, config, new jdit.backend.cpu.CpuMemory());
+    }
+
+    /** The same with the parameters uploaded to {@code memory}'s device as they are first used. */
+    public SdVae(WeightStore store, SdVaeConfig config, jdit.backend.Memory memory) {
+        this.memory = memory;
+        this.weights = memory.workspace();
         this.store = store;
         this.config = config;
         this.blockOut = config.blockOutChannels().stream().mapToInt(Integer::intValue).toArray();
@@ -57,7 +65,10 @@ public final class SdVae implements AutoCloseable {
             if (store.entry(k).isEmpty()) {
                 throw new CheckpointException(store.source(), "missing key '" + k + "'");
             }
-            return store.tensorAs(k, DType.F32, weights);
+            Tensor stored = store.tensor(k);
+            Tensor t = weights.allocate(DType.F32, stored.shape());
+            memory.upload(stored, t);
+            return t;
         });
     }
 
@@ -77,7 +88,7 @@ public final class SdVae implements AutoCloseable {
                 h = next(ws, h, resnet(h, p + ".resnets." + r, be, ws));
             }
             if (b < blockOut.length - 1) {
-                h = next(ws, h, upsampleNearest2x(h, ws));
+                h = next(ws, h, upsampleNearest2x(h, be, ws));
                 h = next(ws, h, conv(h, p + ".upsamplers.0.conv", 1, be, ws));
             }
         }
@@ -100,7 +111,7 @@ public final class SdVae implements AutoCloseable {
                 h = next(ws, h, resnet(h, p + ".resnets." + r, be, ws));
             }
             if (b < blockOut.length - 1) {
-                h = next(ws, h, padRightBottom(h, ws));
+                h = next(ws, h, padRightBottom(h, be, ws));
                 h = next(ws, h, convStride2(h, p + ".downsamplers.0.conv", be, ws));
             }
         }
@@ -117,9 +128,9 @@ public final class SdVae implements AutoCloseable {
     }
 
     /** diffusers' Downsample2D: pad (0, 1, 0, 1) with zeros, then a 3x3 conv with stride 2 and no padding. */
-    private static Tensor padRightBottom(Tensor x, Workspace ws) {
+    private static Tensor padRightBottom(Tensor x, Backend be, Workspace ws) {
         Tensor out = ws.allocateZeroed(DType.F32, x.dim(0), x.dim(1), x.dim(2) + 1, x.dim(3) + 1);
-        x.copyTo(out.narrow(2, 0, x.dim(2)).narrow(3, 0, x.dim(3)));
+        be.memory().copy(x, out.narrow(2, 0, x.dim(2)).narrow(3, 0, x.dim(3)));
         return out;
     }
 
@@ -184,7 +195,7 @@ public final class SdVae implements AutoCloseable {
             Tensor a = ws.allocate(DType.F32, hw, c);
             be.gemm().matmul(s, v, a, Epilogue.NONE);
             Tensor o = linear(a, p + "." + names[3], be, ws); // [HW, C]
-            o.transpose(0, 1).copyTo(out.select(0, b).reshape(c, hw));
+            be.memory().copy(o.transpose(0, 1), out.select(0, b).reshape(c, hw));
             for (Tensor tmp : new Tensor[] {tokens, q, k, v, s, a, o}) {
                 ws.release(tmp);
             }
@@ -202,7 +213,7 @@ public final class SdVae implements AutoCloseable {
     }
 
     /** Nearest-neighbour x2: out[.., 2i + a, 2j + b] = x[.., i, j]. */
-    private static Tensor upsampleNearest2x(Tensor x, Workspace ws) {
+    private static Tensor upsampleNearest2x(Tensor x, Backend be, Workspace ws) {
         long n = x.dim(0);
         long c = x.dim(1);
         long h = x.dim(2);
@@ -211,7 +222,7 @@ public final class SdVae implements AutoCloseable {
         Tensor view = out.reshape(n, c, h, 2, wd, 2); // [N, C, H, a, W, b]
         for (int a = 0; a < 2; a++) {
             for (int b = 0; b < 2; b++) {
-                x.copyTo(view.select(5, b).select(3, a));
+                be.memory().copy(x, view.select(5, b).select(3, a));
             }
         }
         return out;

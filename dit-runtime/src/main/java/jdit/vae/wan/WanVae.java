@@ -25,9 +25,14 @@ public final class WanVae implements AutoCloseable {
 
     /** The VAE in {@code store} (either layout), configured by {@code config} (see {@link WanVaeConfig#of}). */
     public WanVae(WeightStore store, WanVaeConfig config) {
+        this(store, config, new jdit.backend.cpu.CpuMemory());
+    }
+
+    /** The same with the parameters (and the latent statistics) on {@code memory}'s device. */
+    public WanVae(WeightStore store, WanVaeConfig config, jdit.backend.Memory memory) {
         this.config = config;
         this.weights = new WanVaeWeights(store, new WanVaeKeys(WanVaeKeys.isDiffusersLayout(store), config.numResBlocks()),
-                config);
+                config, memory);
         int z = config.zDim();
         float[] m = new float[z];
         float[] inv = new float[z];
@@ -35,9 +40,10 @@ public final class WanVae implements AutoCloseable {
             m[c] = config.latentsMean().get(c).floatValue();
             inv[c] = 1f / config.latentsStd().get(c).floatValue();
         }
-        Arena arena = Arena.ofAuto();
-        this.mean = Tensor.fromFloats(arena, m, 1, z, 1, 1, 1);
-        this.invStd = Tensor.fromFloats(arena, inv, 1, z, 1, 1, 1);
+        try (Arena arena = Arena.ofConfined()) {
+            this.mean = weights.upload(Tensor.fromFloats(arena, m, 1, z, 1, 1, 1));
+            this.invStd = weights.upload(Tensor.fromFloats(arena, inv, 1, z, 1, 1, 1));
+        }
     }
 
     public WanVaeConfig config() {

@@ -19,10 +19,14 @@ final class WanVaeWeights implements AutoCloseable {
     private final WeightStore store;
     private final WanVaeKeys keys;
     private final Map<String, Shape> expected;
-    private final Workspace memory = new Workspace();
+    private final jdit.backend.Memory device;
+    private final Workspace memory;
     private final Map<String, Tensor> converted = new ConcurrentHashMap<>();
 
-    WanVaeWeights(WeightStore store, WanVaeKeys keys, WanVaeConfig config) {
+    /** Parameters uploaded to {@code device}'s memory as they are first used. */
+    WanVaeWeights(WeightStore store, WanVaeKeys keys, WanVaeConfig config, jdit.backend.Memory device) {
+        this.device = device;
+        this.memory = device.workspace();
         this.store = store;
         this.keys = keys;
         this.expected = WanVaeParameters.originalLayout(config);
@@ -31,6 +35,13 @@ final class WanVaeWeights implements AutoCloseable {
     /** The parameter {@code canonical} (original layout) as a contiguous F32 tensor of its stored shape. */
     Tensor get(String canonical) {
         return converted.computeIfAbsent(canonical, this::load);
+    }
+
+    /** A copy of a host tensor on the weights' device, freed with them. */
+    Tensor upload(Tensor host) {
+        Tensor t = memory.allocate(host.dtype(), host.shape());
+        device.upload(host, t);
+        return t;
     }
 
     /** An RMS_norm gamma ([C, 1, 1, 1] or [C, 1, 1]) as a vector [C]. */
@@ -67,7 +78,9 @@ final class WanVaeWeights implements AutoCloseable {
             throw new CheckpointException(store.source(), "key '" + key + "' has shape " + entry.shape()
                     + ", the config expects " + want);
         }
-        return store.tensorAs(key, DType.F32, memory);
+        Tensor t = memory.allocate(DType.F32, want);
+        device.upload(store.tensor(key), t);
+        return t;
     }
 
     @Override

@@ -96,6 +96,44 @@ extern "C" __global__ void f16_to_f32(const unsigned short* src, Desc s, float* 
     }
 }
 
+// Token rows by an index (a sparse method's token order and its inverse): src, dst contiguous [batch, *, width].
+extern "C" __global__ void gather_rows_f32(const float* src, const int* index, float* dst, long long srcRows,
+                                           long long rows, long long width, long long n) {
+    GRID_STRIDE(i, n) {
+        long long c = i % width;
+        long long r = (i / width) % rows;
+        long long b = i / (width * rows);
+        dst[i] = src[(b * srcRows + index[r]) * width + c];
+    }
+}
+
+extern "C" __global__ void scatter_rows_f32(const float* src, const int* index, float* dst, long long dstRows,
+                                            long long rows, long long width, long long n) {
+    GRID_STRIDE(i, n) {
+        long long c = i % width;
+        long long r = (i / width) % rows;
+        long long b = i / (width * rows);
+        dst[(b * dstRows + index[r]) * width + c] = src[i];
+    }
+}
+
+// Pooling bins of token rows: dst[b, o, c] = mean of src[b, rows[k], c] over k in [offsets[o], offsets[o + 1]), in double.
+extern "C" __global__ void mean_rows_f32(const float* src, const int* offsets, const int* rows, float* dst,
+                                         long long srcRows, long long bins, long long width, long long n) {
+    GRID_STRIDE(i, n) {
+        long long c = i % width;
+        long long o = (i / width) % bins;
+        long long b = i / (width * bins);
+        int from = offsets[o];
+        int to = offsets[o + 1];
+        double sum = 0.0;
+        for (int k = from; k < to; k++) {
+            sum += (double) src[(b * srcRows + rows[k]) * width + c];
+        }
+        dst[i] = (float) (sum / (double) (to - from));
+    }
+}
+
 extern "C" __global__ void fill_f32(float* dst, Desc d, float value, long long n) {
     GRID_STRIDE(i, n) { dst[at(d, i)] = value; }
 }

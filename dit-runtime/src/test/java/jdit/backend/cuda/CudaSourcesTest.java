@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 class CudaSourcesTest {
     private static final String[] OPS = {"copy_f32", "f32_to_bf16", "bf16_to_f32", "f32_to_f16", "f16_to_f32", "fill_f32",
         "unary_f32", "binary_f32", "scale_add_f32", "modulate_f32", "gated_add_f32", "gemm_epilogue_f32", "layer_norm_f32",
-        "rms_norm_f32", "group_norm_f32", "softmax_f32", "rope_f32", "reduce_f32", "im2col3d_f32", "conv_scatter_f32"};
+        "rms_norm_f32", "group_norm_f32", "softmax_f32", "rope_f32", "reduce_f32", "im2col3d_f32", "conv_scatter_f32",
+        "gather_rows_f32", "scatter_rows_f32", "mean_rows_f32"};
 
     /** Tests read the environment here: JDIT_NVRTC names the library; kernels cache under the build folder. */
     static CudaOptions options() {

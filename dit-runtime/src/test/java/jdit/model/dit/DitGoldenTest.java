@@ -50,7 +50,7 @@ class DitGoldenTest {
             // argument of cos by up to 6e-5 (measured against numpy: float32 and float64 frequencies both give 5.6e-5)
             assertClose(io.tensor("t_freq"), tFreq, 1e-4, 0, "t_freq");
             assertClose(io.tensor("t_emb"), model.timestepEmbedding(tFreq, be, ws), 1e-5, 1e-5, "t_emb");
-            assertClose(io.tensor("y_emb"), model.labelEmbedding(y, ws), 0, 0, "y_emb");
+            assertClose(io.tensor("y_emb"), model.labelEmbedding(y, be, ws), 0, 0, "y_emb");
             Tensor x = io.tensor("x");
             Tensor tokens = model.tokens(x, be, ws);
             assertClose(io.tensor("tokens0"), tokens, 1e-5, 1e-5, "tokens0");

@@ -113,7 +113,7 @@ class SparseDitTest {
         SparseDitConfig c = tiny();
         int d = 32;
         try (WeightStore store = Checkpoints.open(write(dir, c)); Arena a = Arena.ofShared(); Workspace ws = new Workspace()) {
-            SparseDitWeights w = SparseDitWeights.load(store, c, ws, DType.F32);
+            SparseDitWeights w = SparseDitWeights.load(store, c, ws, DType.F32, new jdit.backend.cpu.CpuMemory());
             Random r = new Random(5);
             Tensor dense = random(a, r, 0.0, 1.0, 2, 16, d);
             Tensor sparse = random(a, r, 0.0, 1.0, 2, 4, d);

@@ -36,7 +36,7 @@ public final class NablaMethod implements AttentionMethod {
     @Override
     public AttentionPlan plan(AttentionContext ctx, Tensor q, Tensor k, Tensor v) {
         TokenGrid tiles = TileOrder.tiles(ctx.grid());
-        List<boolean[][]> keep = PooledMassMap.keep(q, k, TileOrder.BLOCK, params.threshold());
+        List<boolean[][]> keep = PooledMassMap.keep(q, k, TileOrder.BLOCK, params.threshold(), ctx.device());
         params.sta().ifPresent(w -> {
             boolean[][] window = w.mask(tiles);
             for (boolean[][] head : keep) {

@@ -1,17 +1,23 @@
 package jdit.sparse.nabla;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.IntStream;
-import java.nio.ByteOrder;
+import jdit.attention.LayerDevice;
+import jdit.backend.Backend;
+import jdit.backend.Transfers;
+import jdit.tensor.DType;
+import jdit.tensor.Device;
+import jdit.tensor.Tensor;
+import jdit.tensor.Workspace;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
-import jdit.tensor.DType;
-import jdit.tensor.Tensor;
 
 /**
  * NABLA's block selection: q and k (after RoPE, in tile order) mean-pooled over each block of 64 tokens, the map
@@ -25,6 +31,51 @@ public final class PooledMassMap {
     private static final VectorSpecies<Float> V = FloatVector.SPECIES_PREFERRED;
 
     private PooledMassMap() {
+    }
+
+    /**
+     * The same for q and k on a device: each is pooled there ({@link jdit.backend.Memory#meanRows} over the blocks, sums in
+     * double) and only the pooled [B, S/block, H, D] tensors come down; host tensors take the host path.
+     */
+    public static List<boolean[][]> keep(Tensor q, Tensor k, int block, double thr, LayerDevice device) {
+        if (q.device().kind() == Device.Kind.CPU) {
+            return keep(q, k, block, thr);
+        }
+        if (device == null) {
+            throw new IllegalArgumentException("q and k live on " + q.device() + " but the attention context names no device");
+        }
+        try (Arena arena = Arena.ofShared()) { // shared: the heads run in parallel
+            return keep(pooled(q, block, device, arena), pooled(k, block, device, arena), 1, thr);
+        }
+    }
+
+    /** t [B, S, H, D] mean-pooled over blocks of {@code block} tokens on its device, downloaded: [B, S/block, H, D]. */
+    private static Tensor pooled(Tensor t, int block, LayerDevice device, Arena arena) {
+        Backend be = device.backend();
+        Workspace ws = device.workspace();
+        long b = t.dim(0), s = t.dim(1), width = t.dim(2) * t.dim(3);
+        if (s % block != 0) {
+            throw new IllegalArgumentException("NABLA pools q, k of a length divisible by " + block + ", got " + t.shape());
+        }
+        int n = (int) (s / block);
+        int[] offsets = new int[n + 1];
+        int[] rows = new int[(int) s];
+        for (int i = 0; i <= n; i++) {
+            offsets[i] = i * block;
+        }
+        for (int i = 0; i < s; i++) {
+            rows[i] = i;
+        }
+        Tensor dense = ws.copy(t);
+        Tensor off = Transfers.index(offsets, be.memory(), ws);
+        Tensor idx = Transfers.index(rows, be.memory(), ws);
+        Tensor means = ws.allocate(DType.F32, b, n, width);
+        be.memory().meanRows(dense.reshape(b, s, width), off, idx, means);
+        Tensor host = Transfers.toHost(means, be.memory(), arena).reshape(b, n, t.dim(2), t.dim(3));
+        for (Tensor x : new Tensor[] {means, idx, off, dense}) {
+            ws.release(x);
+        }
+        return host;
     }
 
     /** Per head the kept [N][N] blocks for q, k [B, S, H, D] F32 (S a multiple of {@code block}); batches united. */

@@ -30,6 +30,18 @@ final class HeadClassifier {
     private HeadClassifier() {
     }
 
+    /** The same for q, k, v on a device ({@link DeviceHeadProfile}); host tensors are read in place. */
+    static double[][] mses(Tensor q, Tensor k, Tensor v, int[] sampled, SvgLayout masks, double scale,
+                           jdit.attention.LayerDevice device) {
+        if (q.device().kind() == jdit.tensor.Device.Kind.CPU) {
+            return mses(q, k, v, sampled, masks, scale);
+        }
+        if (device == null) {
+            throw new IllegalArgumentException("q, k, v live on " + q.device() + " but the attention context names no device");
+        }
+        return DeviceHeadProfile.mses(q, k, v, sampled, masks, scale, device);
+    }
+
     /** The errors [spatial, temporal] of every (b, h), indexed b · H + h, for q, k, v [B, S, H, D]. */
     static double[][] mses(Tensor q, Tensor k, Tensor v, int[] sampled, SvgLayout masks, double scale) {
         int[] rows = sampled.clone();

@@ -84,7 +84,7 @@ public final class SvgMethod implements AttentionMethod {
         int[] tokenMajor = masks.tokenMajorOrder();
         lastClasses = new int[batch][heads];
         lastMses = new double[batch][heads][];
-        double[][] mses = HeadClassifier.mses(q, k, v, rows, masks, scale);
+        double[][] mses = HeadClassifier.mses(q, k, v, rows, masks, scale, ctx.device());
         for (int b = 0; b < batch; b++) {
             for (int h = 0; h < heads; h++) {
                 double[] mse = mses[b * heads + h];
