@@ -12,9 +12,10 @@ import jdk.incubator.vector.FloatVector;
 
 /**
  * Block-sparse flash attention on the CPU, dense attention being its all-blocks plan. The (batch, head) pairs go in
- * chunks: first K and V of the chunk's heads are packed once, in each head's token order ({@link PackedHeads}), then
- * the workers claim (head, query block) tasks in turn. A task keeps its tiles in the worker's arrays: the query block
- * (scaled by scale·log2(e), so the softmax runs in base 2), then for every active key block in ascending order (a
+ * chunks: first Q, K and V of the chunk's heads are packed once, in each head's token order and token by token across
+ * the heads, so that the strided rows are read while in cache ({@link PackedHeads}; Q scaled by scale·log2(e), so the
+ * softmax runs in base 2), then the workers claim (head, query block) tasks in turn. A task keeps its tiles in the
+ * worker's arrays: for every active key block in ascending order (a
  * fixed order, so results do not depend on threads; descending with LiteAttention's verdicts) S = Q·Kᵀ with masked
  * pairs of PARTIAL tiles at −inf, LiteAttention's verdict on the tile, the online-softmax update and O = O·α + P·V
  * ({@link TileProducts}, {@link TileSoftmax}); finally O / l is scattered to the output and, when asked, the
@@ -26,7 +27,7 @@ final class BlockSparseKernel {
     /** Packed floats per chunk (K and V each): 64 MiB, a few heads of the longest videos, every head of images. */
     private static final long PACK_BUDGET = 16L << 20;
     /** Key panels per packing task. */
-    private static final int PACK_PANELS = 32;
+    private static final int PACK_PANELS = 8;
     private final Parallel parallel;
     private final PackedHeads packed = new PackedHeads();
     private Tiles[] tiles = new Tiles[0];
@@ -48,22 +49,36 @@ final class BlockSparseKernel {
         int qBlocks = (tq + plan.queryBlock() - 1) / plan.queryBlock();
         int pairs = (int) q.dim(0) * heads;
         int chunk = PackedHeads.slotsFor(pairs, tk, d, PACK_BUDGET);
-        packed.prepare(chunk, tk, d);
+        // queries padded so that every block's rows round up to whole groups of 4
+        int queryRows = PackedHeads.roundUp(qBlocks * plan.queryBlock(), TileProducts.ROWS);
+        packed.prepare(chunk, tk, queryRows, d);
+        float factor = (float) (scale * LOG2E);
         int threads = parallel.threads();
         prepareTiles(threads, plan, d);
-        int slices = (packed.paddedKeys() / TileProducts.PANEL + PACK_PANELS - 1) / PACK_PANELS;
         int panels = packed.paddedKeys() / TileProducts.PANEL;
+        int queryPanels = (queryRows + TileProducts.PANEL - 1) / TileProducts.PANEL;
+        int slices = (Math.max(panels, queryPanels) + PACK_PANELS - 1) / PACK_PANELS;
         for (int first = 0; first < pairs; first += chunk) {
             int count = Math.min(chunk, pairs - first);
             int firstPair = first;
             AtomicInteger nextPack = new AtomicInteger();
             parallel.forEach(threads, w -> {
                 PackedHeads.Packer packer = packed.packer();
-                for (int task; (task = nextPack.getAndIncrement()) < count * slices; ) {
-                    int slot = task / slices;
-                    int p0 = task % slices * PACK_PANELS;
-                    int pair = firstPair + slot;
-                    packer.pack(k, v, pair / heads, pair % heads, order(plan, pair), slot, p0, Math.min(panels, p0 + PACK_PANELS));
+                for (int slice; (slice = nextPack.getAndIncrement()) < slices; ) {
+                    // panel by panel across the chunk's heads: a token's rows of K and V are read while in cache
+                    for (int p = slice * PACK_PANELS; p < (slice + 1) * PACK_PANELS; p++) {
+                        for (int slot = 0; slot < count; slot++) {
+                            int pair = firstPair + slot;
+                            if (p < panels) {
+                                packer.pack(k, v, pair / heads, pair % heads, order(plan, pair), slot, p, p + 1);
+                            }
+                            int r0 = p * TileProducts.PANEL;
+                            if (r0 < queryRows) {
+                                packer.packQueries(q, pair / heads, pair % heads, order(plan, pair), slot, r0,
+                                        Math.min(queryRows, r0 + TileProducts.PANEL), factor);
+                            }
+                        }
+                    }
                 }
             });
             AtomicInteger next = new AtomicInteger();
@@ -97,13 +112,13 @@ final class BlockSparseKernel {
     }
 
     /**
-     * One worker's tiles: Q [rows, d], S [rows, span], O [rows, dp], the rows' running m, lane sums l, factor α and
-     * the lane maxima of their current scores.
+     * One worker's tiles: S [rows, span], O [rows, dp], the rows' running m, lane sums l, factor α and the lane
+     * maxima of their current scores.
      */
-    private record Tiles(float[] q, float[] s, float[] o, float[] m, float[] l, float[] alpha, float[] max, int rows, int span,
+    private record Tiles(float[] s, float[] o, float[] m, float[] l, float[] alpha, float[] max, int rows, int span,
                          int d, int dp) {
         Tiles(int rows, int span, int d, int dp) {
-            this(new float[rows * d], new float[rows * span], new float[rows * dp], new float[rows],
+            this(new float[rows * span], new float[rows * dp], new float[rows],
                     new float[rows * TileProducts.PANEL], new float[rows], new float[rows * TileProducts.PANEL], rows, span, d, dp);
         }
 
@@ -123,7 +138,6 @@ final class BlockSparseKernel {
         int rows = Math.min(plan.queryBlock(), (int) q.dim(1) - r0);
         int rows4 = PackedHeads.roundUp(rows, TileProducts.ROWS);
         int[] order = order(plan, pair);
-        loadQueries(q, b, h, order, r0, rows, rows4, (float) (scale * LOG2E), t.q());
         Arrays.fill(t.m(), 0, rows4, Float.NEGATIVE_INFINITY);
         Arrays.fill(t.l(), 0, rows4 * TileProducts.SP.length(), 0f);
         Arrays.fill(t.alpha(), 0, rows4, 1f);
@@ -142,7 +156,7 @@ final class BlockSparseKernel {
             int off = c0 - p0 * TileProducts.PANEL;
             int stride = (panels + 1) * TileProducts.PANEL;
             int width = PackedHeads.roundUp(cols, TileProducts.PANEL);
-            TileProducts.scores(t.q(), rows4, d, packed.keys(), packed.keyBase(slot), p0, panels, t.s(), stride, t.max());
+            TileProducts.scores(packed.queries(), packed.queryBase(slot) + r0 * d, rows4, d, packed.keys(), packed.keyBase(slot), p0, panels, t.s(), stride, t.max());
             if (hb.partial(a)) {
                 for (int i = 0; i < rows; i++) {
                     for (int j = 0; j < cols; j++) {
@@ -182,17 +196,6 @@ final class BlockSparseKernel {
                 lse.segment().setAtIndex(Layouts.F32, lse.offset() + ((long) b * heads + h) * q.dim(1) + tok, value);
             }
         }
-    }
-
-    /** Q rows r0 .. r0 + rows − 1 of head (b, h) in the head's order, times {@code factor}, then zero rows to rows4. */
-    private static void loadQueries(Tensor q, int b, int h, int[] order, int r0, int rows, int rows4, float factor, float[] dst) {
-        int d = (int) q.dim(3);
-        for (int i = 0; i < rows; i++) {
-            int tok = order == null ? r0 + i : order[r0 + i];
-            MemorySegment.copy(q.segment(), Layouts.F32, PackedHeads.rowOffset(q, b, tok, h), dst, i * d, d);
-        }
-        scale(dst, 0, rows * d, factor);
-        Arrays.fill(dst, rows * d, rows4 * d, 0f);
     }
 
     /**

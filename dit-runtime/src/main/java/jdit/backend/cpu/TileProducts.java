@@ -22,21 +22,21 @@ final class TileProducts {
     }
 
     /**
-     * s[i·sStride + 16·(p − p0) + lane] = q[i·d .. i·d + d) · K[key], for rows {@code 0 <= i < rows} and the keys
+     * s[i·sStride + 16·(p − p0) + lane] = q[qOff + i·d .. + d) · K[key], for rows {@code 0 <= i < rows} and the keys
      * of panels p0 .. p0 + panels − 1, where panel p holds keys 16p .. 16p + 15 as kp[kBase + (p·d + e)·16 + lane];
      * and {@code max[16·i ..]} = the lane-wise maximum of row i's scores, taken from the registers, which spares the
      * softmax a pass over the row when no mask or padding changes it.
      */
-    static void scores(float[] q, int rows, int d, float[] kp, int kBase, int p0, int panels, float[] s, int sStride,
+    static void scores(float[] q, int qOff, int rows, int d, float[] kp, int kBase, int p0, int panels, float[] s, int sStride,
                        float[] max) {
         java.util.Arrays.fill(max, 0, rows * PANEL, Float.NEGATIVE_INFINITY);
         for (int i = 0; i < rows; i += ROWS) {
             int p = 0;
             for (; p + 4 <= panels; p += 4) {
-                scores4x4(q, i * d, d, kp, kBase + (p0 + p) * d * PANEL, s, i * sStride + p * PANEL, sStride, max, i * PANEL);
+                scores4x4(q, qOff + i * d, d, kp, kBase + (p0 + p) * d * PANEL, s, i * sStride + p * PANEL, sStride, max, i * PANEL);
             }
             for (; p < panels; p++) {
-                scores4x1(q, i * d, d, kp, kBase + (p0 + p) * d * PANEL, s, i * sStride + p * PANEL, sStride, max, i * PANEL);
+                scores4x1(q, qOff + i * d, d, kp, kBase + (p0 + p) * d * PANEL, s, i * sStride + p * PANEL, sStride, max, i * PANEL);
             }
         }
     }
