@@ -6,14 +6,14 @@ import jdit.tensor.Tensor;
 import jdk.incubator.vector.FloatVector;
 
 /**
- * K and V of a few (batch, head) pairs copied once into the layouts {@link TileProducts} reads, in the head's token
- * order: keys in panels of 16 ({@code keys[base + (p·d + e)·16 + lane]} is element e of key 16p + lane) and values
- * in column chunks, 64 wide while they fit, then 16 wide, over dp = d rounded up to 16 (zero-padded): the chunk
- * starting at column c holds {@code values[base + paddedKeys·c + key·width + (col − c)]}. Both layouts put a key's
- * next element at a constant distance, which lets the JIT drop the bounds checks from the product loops. Key counts
- * are padded to a multiple of 16 with zero keys.
- * Every query tile of a head then reads its keys from here instead of gathering or re-packing them per tile; the
- * copy is O(T·d) per head against the O(T²·d) of its attention.
+ * Q, K and V of a few (batch, head) pairs copied once into the layouts {@link TileProducts} reads, in each head's
+ * token order. Keys go in panels of 16, four panels interleaved by element ({@code keys[base +
+ * TileProducts.panelOffset(p, d) + 64·e + lane]} is element e of key 16p + lane), padded with zero keys to a multiple
+ * of 64; values in column chunks, 64 wide while they fit, then 16 wide, over dp = d rounded up to 16 (zero-padded):
+ * the chunk starting at column c holds {@code values[base + paddedKeys·c + key·width + (col − c)]}; queries as rows,
+ * scaled. Both key and value layouts put a key's next element at a constant distance, which lets the JIT drop the
+ * bounds checks from the product loops. Every query tile of a head then reads from here instead of gathering or
+ * re-packing per tile; the copy is O(T·d) per head against the O(T²·d) of its attention.
  */
 final class PackedHeads {
     private float[] keys = new float[0];
@@ -29,7 +29,7 @@ final class PackedHeads {
      * are stale until packed.
      */
     void prepare(int slots, int tokens, int queryRows, int d) {
-        this.paddedKeys = roundUp(tokens, TileProducts.PANEL);
+        this.paddedKeys = roundUp(tokens, 4 * TileProducts.PANEL);
         this.queryRows = queryRows;
         this.d = d;
         this.dp = roundUp(d, TileProducts.PANEL);
@@ -53,7 +53,7 @@ final class PackedHeads {
 
     /** The heads per chunk so that a chunk's packed keys stay under {@code budgetFloats} (at least 1). */
     static int slotsFor(int heads, int tokens, int d, long budgetFloats) {
-        long perHead = (long) roundUp(tokens, TileProducts.PANEL) * roundUp(d, TileProducts.PANEL);
+        long perHead = (long) roundUp(tokens, 4 * TileProducts.PANEL) * roundUp(d, TileProducts.PANEL);
         return (int) Math.max(1, Math.min(heads, budgetFloats / perHead));
     }
 
@@ -158,10 +158,10 @@ final class PackedHeads {
                         System.arraycopy(value, c, values, vBase + paddedKeys * c + pos * w, w);
                     }
                 }
-                int out = kBase + p * d * TileProducts.PANEL;
+                int out = kBase + TileProducts.panelOffset(p, d);
                 // element e of the panel's 16 keys in one gathered load (scalar stores measured 4x slower here)
                 for (int e = 0; e < d; e++) {
-                    FloatVector.fromArray(TileProducts.SP, rows, e, column, 0).intoArray(keys, out + e * TileProducts.PANEL);
+                    FloatVector.fromArray(TileProducts.SP, rows, e, column, 0).intoArray(keys, out + e * 4 * TileProducts.PANEL);
                 }
             }
         }

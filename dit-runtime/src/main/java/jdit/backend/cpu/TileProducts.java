@@ -23,7 +23,8 @@ final class TileProducts {
 
     /**
      * s[i·sStride + 16·(p − p0) + lane] = q[qOff + i·d .. + d) · K[key], for rows {@code 0 <= i < rows} and the keys
-     * of panels p0 .. p0 + panels − 1, where panel p holds keys 16p .. 16p + 15 as kp[kBase + (p·d + e)·16 + lane];
+     * of panels p0 .. p0 + panels − 1, where panel p holds keys 16p .. 16p + 15 as kp[kBase + panelOffset(p, d) +
+     * 64·e + lane];
      * and {@code max[16·i ..]} = the lane-wise maximum of row i's scores, taken from the registers, which spares the
      * softmax a pass over the row when no mask or padding changes it.
      */
@@ -32,13 +33,24 @@ final class TileProducts {
         java.util.Arrays.fill(max, 0, rows * PANEL, Float.NEGATIVE_INFINITY);
         for (int i = 0; i < rows; i += ROWS) {
             int p = 0;
+            for (; p < panels && (p0 + p) % 4 != 0; p++) {
+                scores4x1(q, qOff + i * d, d, kp, kBase + panelOffset(p0 + p, d), s, i * sStride + p * PANEL, sStride, max, i * PANEL);
+            }
             for (; p + 4 <= panels; p += 4) {
-                scores4x4(q, qOff + i * d, d, kp, kBase + (p0 + p) * d * PANEL, s, i * sStride + p * PANEL, sStride, max, i * PANEL);
+                scores4x4(q, qOff + i * d, d, kp, kBase + panelOffset(p0 + p, d), s, i * sStride + p * PANEL, sStride, max, i * PANEL);
             }
             for (; p < panels; p++) {
-                scores4x1(q, qOff + i * d, d, kp, kBase + (p0 + p) * d * PANEL, s, i * sStride + p * PANEL, sStride, max, i * PANEL);
+                scores4x1(q, qOff + i * d, d, kp, kBase + panelOffset(p0 + p, d), s, i * sStride + p * PANEL, sStride, max, i * PANEL);
             }
         }
+    }
+
+    /**
+     * Where panel p starts: four consecutive panels interleave by element, so that a 64-key group's element e is one
+     * contiguous 256-byte run and every panel steps 64 floats per element.
+     */
+    static int panelOffset(int p, int d) {
+        return (p >> 2) * d * 4 * PANEL + (p & 3) * PANEL;
     }
 
     private static void scores4x4(float[] q, int q0, int d, float[] kp, int k0, float[] s, int s0, int sStride, float[] max,
@@ -48,13 +60,12 @@ final class TileProducts {
         FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00;
         FloatVector a30 = a00, a31 = a00, a32 = a00, a33 = a00;
         int q1 = q0 + d, q2 = q1 + d, q3 = q2 + d;
-        int step = d * PANEL;
         for (int e = 0; e < d; e++) {
-            int o = k0 + e * PANEL;
+            int o = k0 + e * 64;
             FloatVector k0v = FloatVector.fromArray(SP, kp, o);
-            FloatVector k1v = FloatVector.fromArray(SP, kp, o + step);
-            FloatVector k2v = FloatVector.fromArray(SP, kp, o + 2 * step);
-            FloatVector k3v = FloatVector.fromArray(SP, kp, o + 3 * step);
+            FloatVector k1v = FloatVector.fromArray(SP, kp, o + 16);
+            FloatVector k2v = FloatVector.fromArray(SP, kp, o + 32);
+            FloatVector k3v = FloatVector.fromArray(SP, kp, o + 48);
             FloatVector b = FloatVector.broadcast(SP, q[q0 + e]);
             a00 = k0v.fma(b, a00);
             a01 = k1v.fma(b, a01);
@@ -103,7 +114,7 @@ final class TileProducts {
         FloatVector a0 = FloatVector.zero(SP), a1 = a0, a2 = a0, a3 = a0;
         int q1 = q0 + d, q2 = q1 + d, q3 = q2 + d;
         for (int e = 0; e < d; e++) {
-            FloatVector kv = FloatVector.fromArray(SP, kp, k0 + e * PANEL);
+            FloatVector kv = FloatVector.fromArray(SP, kp, k0 + e * 64);
             a0 = kv.fma(FloatVector.broadcast(SP, q[q0 + e]), a0);
             a1 = kv.fma(FloatVector.broadcast(SP, q[q1 + e]), a1);
             a2 = kv.fma(FloatVector.broadcast(SP, q[q2 + e]), a2);
