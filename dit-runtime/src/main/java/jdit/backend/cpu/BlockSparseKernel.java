@@ -67,15 +67,17 @@ final class BlockSparseKernel {
                 for (int slice; (slice = nextPack.getAndIncrement()) < slices; ) {
                     // panel by panel across the chunk's heads: a token's rows of K and V are read while in cache
                     for (int p = slice * PACK_PANELS; p < (slice + 1) * PACK_PANELS; p++) {
+                        int r0 = p * TileProducts.PANEL;
                         for (int slot = 0; slot < count; slot++) {
                             int pair = firstPair + slot;
+                            int b = pair / heads;
+                            int h = pair % heads;
+                            int[] order = order(plan, pair);
                             if (p < panels) {
-                                packer.pack(k, v, pair / heads, pair % heads, order(plan, pair), slot, p, p + 1);
+                                packer.pack(k, v, b, h, order, slot, p, p + 1);
                             }
-                            int r0 = p * TileProducts.PANEL;
                             if (r0 < queryRows) {
-                                packer.packQueries(q, pair / heads, pair % heads, order(plan, pair), slot, r0,
-                                        Math.min(queryRows, r0 + TileProducts.PANEL), factor);
+                                packer.packQueries(q, b, h, order, slot, r0, Math.min(queryRows, r0 + TileProducts.PANEL), factor);
                             }
                         }
                     }
@@ -85,7 +87,7 @@ final class BlockSparseKernel {
             parallel.forEach(threads, w -> {
                 for (int task; (task = next.getAndIncrement()) < count * qBlocks; ) {
                     int slot = task / qBlocks;
-                    runTask(q, out, lse, plan, scale, firstPair + slot, slot, task % qBlocks, tiles[w]);
+                    runTask(q, out, lse, plan, firstPair + slot, slot, task % qBlocks, tiles[w]);
                 }
             });
         }
@@ -105,8 +107,8 @@ final class BlockSparseKernel {
             tiles = new Tiles[threads];
         }
         for (int w = 0; w < threads; w++) {
-            if (tiles[w] == null || !tiles[w].fits(rows, span, d, dp)) {
-                tiles[w] = new Tiles(rows, span, d, dp);
+            if (tiles[w] == null || !tiles[w].fits(rows, span, dp)) {
+                tiles[w] = new Tiles(rows, span, dp);
             }
         }
     }
@@ -115,20 +117,19 @@ final class BlockSparseKernel {
      * One worker's tiles: S [rows, span], O [rows, dp], the rows' running m, lane sums l, factor α and the lane
      * maxima of their current scores.
      */
-    private record Tiles(float[] s, float[] o, float[] m, float[] l, float[] alpha, float[] max, int rows, int span,
-                         int d, int dp) {
-        Tiles(int rows, int span, int d, int dp) {
-            this(new float[rows * span], new float[rows * dp], new float[rows],
-                    new float[rows * TileProducts.PANEL], new float[rows], new float[rows * TileProducts.PANEL], rows, span, d, dp);
+    private record Tiles(float[] s, float[] o, float[] m, float[] l, float[] alpha, float[] max, int rows, int span, int dp) {
+        Tiles(int rows, int span, int dp) {
+            this(new float[rows * span], new float[rows * dp], new float[rows], new float[rows * TileProducts.PANEL],
+                    new float[rows], new float[rows * TileProducts.PANEL], rows, span, dp);
         }
 
-        boolean fits(int rows, int span, int d, int dp) {
-            return this.rows >= rows && this.span >= span && this.d == d && this.dp == dp;
+        boolean fits(int rows, int span, int dp) {
+            return this.rows >= rows && this.span >= span && this.dp == dp;
         }
     }
 
-    private void runTask(Tensor q, Tensor out, Tensor lse, AttentionPlan.BlockSparse plan, float scale, int pair, int slot,
-                         int qb, Tiles t) {
+    private void runTask(Tensor q, Tensor out, Tensor lse, AttentionPlan.BlockSparse plan, int pair, int slot, int qb,
+                         Tiles t) {
         int heads = (int) q.dim(2);
         int d = (int) q.dim(3);
         int dp = packed.valueWidth();
@@ -156,7 +157,8 @@ final class BlockSparseKernel {
             int off = c0 - p0 * TileProducts.PANEL;
             int stride = (panels + 1) * TileProducts.PANEL;
             int width = PackedHeads.roundUp(cols, TileProducts.PANEL);
-            TileProducts.scores(packed.queries(), packed.queryBase(slot) + r0 * d, rows4, d, packed.keys(), packed.keyBase(slot), p0, panels, t.s(), stride, t.max());
+            TileProducts.scores(packed.queries(), packed.queryBase(slot) + r0 * d, rows4, d, packed.keys(), packed.keyBase(slot),
+                    p0, panels, t.s(), stride, t.max());
             if (hb.partial(a)) {
                 for (int i = 0; i < rows; i++) {
                     for (int j = 0; j < cols; j++) {
@@ -176,7 +178,7 @@ final class BlockSparseKernel {
                 decisions.set(b, h, qb, hb.col(a), skip ? (byte) 1 : 0);
             }
             // the lane maxima from the products hold when the tile is exactly the scores they saw
-            boolean exact = !hb.partial(a) && off == 0 && width == cols && cols == panels * TileProducts.PANEL;
+            boolean exact = !hb.partial(a) && off == 0 && cols == panels * TileProducts.PANEL;
             for (int i = 0; i < rows; i++) {
                 int at = i * stride + off;
                 float max = exact ? TileSoftmax.lanesMax(t.max(), i * TileProducts.PANEL) : TileSoftmax.rowMax(t.s(), at, width);
